@@ -1,0 +1,68 @@
+// The one door to the operating system. Commands and the terminal view receive a Backend; they never
+// read /proc or run PowerShell themselves.
+import { UsageError } from './errors.js';
+import type {
+  ExcludedRange,
+  ExhaustionEvents,
+  KillOptions,
+  KillResult,
+  KillTarget,
+  PortRange,
+  RangeChange,
+  Snapshot,
+} from './core/model.js';
+
+export interface SnapshotOptions {
+  /**
+   * Only endpoints on these local ports are wanted (`porttop who 8080`): a backend may then skip the
+   * rest and stop looking for owners once every wanted socket has one.
+   */
+  localPorts?: ReadonlySet<number>;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** the OS family, for the rules that differ (protected PIDs, TIME_WAIT length, default range) */
+  readonly platform: 'linux' | 'windows';
+  snapshot(options?: SnapshotOptions): Promise<Snapshot>;
+  /** the dynamic port range per protocol and family */
+  getRanges(): Promise<PortRange[]>;
+  /** changes the range and returns the ranges read back afterwards */
+  setRange(change: RangeChange): Promise<PortRange[]>;
+  /** stops one process, after checking it is still the process of the snapshot */
+  kill(target: KillTarget, options: KillOptions): Promise<KillResult>;
+  /** Windows System-log exhaustion events since a time; absent where the OS has none */
+  events?(since: Date): Promise<ExhaustionEvents>;
+  /** ports reserved by the OS; absent where the OS has no such notion */
+  excludedRanges?(): Promise<ExcludedRange[]>;
+  /** ends the PowerShell session, if any; safe to call twice */
+  close(): Promise<void>;
+}
+
+export const BACKEND_NAMES = ['auto', 'linux', 'ps'] as const;
+export type BackendChoice = (typeof BACKEND_NAMES)[number];
+export type BackendName = Exclude<BackendChoice, 'auto'>;
+
+export function parseBackendChoice(value: unknown): BackendChoice {
+  const text = String(value ?? 'auto');
+  if ((BACKEND_NAMES as readonly string[]).includes(text)) return text as BackendChoice;
+  throw new UsageError(`invalid --backend '${text}': expected auto, linux or ps`);
+}
+
+export function resolveBackendName(choice: BackendChoice, platform: NodeJS.Platform = process.platform): BackendName {
+  if (choice !== 'auto') return choice;
+  if (platform === 'win32') return 'ps';
+  if (platform === 'linux') return 'linux';
+  throw new UsageError(`porttop has no backend for ${platform} yet: expected Linux or Windows (--backend linux|ps)`);
+}
+
+/** Loads only the chosen backend's code, so `who --json` on Linux never loads node-powershell. */
+export async function openBackend(choice: BackendChoice): Promise<Backend> {
+  const name = resolveBackendName(choice);
+  if (name === 'linux') {
+    const { LinuxBackend } = await import('./linux/backend.js');
+    return new LinuxBackend();
+  }
+  const { openPowerShellBackend } = await import('./ps/backend.js');
+  return openPowerShellBackend();
+}

@@ -1,0 +1,60 @@
+// The command line: composes every command module, turns typed errors into exit codes.
+import yargs, { type Argv } from 'yargs';
+import { diagnoseCommand } from './commands/diagnose.js';
+import { addGlobalOptions, type GlobalArgs } from './commands/common.js';
+import { killCommand } from './commands/kill.js';
+import { listCommand } from './commands/list.js';
+import { procsCommand } from './commands/procs.js';
+import { rangeCommand } from './commands/range.js';
+import { topCommand } from './commands/top.js';
+import { watchCommand } from './commands/watch.js';
+import { whoCommand } from './commands/who.js';
+import { EXIT, PorttopError, UsageError } from './errors.js';
+import { processRuntime, type Runtime } from './runtime.js';
+
+function buildParser() {
+  // the runtime arrives through parse's context, so every command sees GlobalArgs
+  return (addGlobalOptions(yargs()) as unknown as Argv<GlobalArgs>)
+    .scriptName('porttop')
+    .usage('$0 [command]\n\nWhich process holds a port, stop it safely, and watch ephemeral-port exhaustion.')
+    .command(topCommand)
+    .command(whoCommand)
+    .command(killCommand)
+    .command(listCommand)
+    .command(procsCommand)
+    .command(rangeCommand)
+    .command(diagnoseCommand)
+    .command(watchCommand)
+    .strict()
+    .exitProcess(false)
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(null)
+    .epilogue('Exit codes: 0 done, 1 nothing found, 2 bad input, 3 not permitted, 4 backend failed.')
+    .fail((message, error) => {
+      // yargs' own complaints (unknown flag, missing argument) become our one-line usage error
+      if (error) throw error;
+      throw new UsageError(`${message.replace(/\s*\n\s*/g, ' ')} (see porttop --help)`);
+    });
+}
+
+/** Runs porttop with these arguments and returns the exit code; never calls process.exit. */
+export async function main(args: readonly string[], runtime: Runtime = processRuntime()): Promise<number> {
+  try {
+    await buildParser().parseAsync([...args], { runtime } satisfies Partial<GlobalArgs>);
+  } catch (error) {
+    return reportError(error, runtime);
+  }
+  return runtime.exitCode;
+}
+
+function reportError(error: unknown, runtime: Runtime): number {
+  if (error instanceof PorttopError) {
+    runtime.stderr(`porttop: ${error.message}\n`);
+    return error.exitCode;
+  }
+  // a bug: say so plainly, with the stack for the report, and fail as a backend error
+  runtime.stderr(`porttop: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.backend;
+}

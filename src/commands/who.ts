@@ -1,0 +1,89 @@
+// porttop who <port|from-to>...: which process uses or blocks each port.
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Backend } from '../backend.js';
+import { explainUnowned } from '../core/explain.js';
+import type { ExcludedRange, Snapshot } from '../core/model.js';
+import { endpointsOnPorts, groupByOwner, withProcessNames } from '../core/select.js';
+import { parsePortSpans, portsOfSpans, type PortSpan } from '../core/validate.js';
+import { EXIT } from '../errors.js';
+import type { Runtime } from '../runtime.js';
+import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { formatLocal, formatProtocol, formatRemote, formatTable } from './format.js';
+
+interface WhoArgs extends GlobalArgs {
+  ports: string[];
+}
+
+export const whoCommand: CommandModule<GlobalArgs, WhoArgs> = {
+  command: 'who <ports..>',
+  describe: 'which process uses or blocks each port (TCP and UDP, IPv4 and IPv6)',
+  builder: (yargs) =>
+    (yargs as Argv<GlobalArgs>)
+      .positional('ports', { type: 'string', array: true, describe: 'ports (8080) or ranges (8000-8099)', demandOption: true })
+      .example('$0 who 8080', 'who listens on, or is connected from, local port 8080')
+      .example('$0 who 8000-8099 --json', 'every endpoint on those ports as JSON') as Argv<WhoArgs>,
+  handler: (args) => runWho(args),
+};
+
+async function runWho(args: ArgumentsCamelCase<WhoArgs>): Promise<void> {
+  const spans = parsePortSpans(args.ports);
+  await withBackend(args, async (backend) => {
+    const snapshot = await backend.snapshot({ localPorts: portsOfSpans(spans) });
+    const endpoints = endpointsOnPorts(snapshot.endpoints, spans);
+    const excluded = endpoints.length === 0 ? await excludedRangesHolding(backend, spans) : [];
+    if (args.json) printJson(args.runtime, withProcessNames(endpoints, snapshot));
+    else printWho(args.runtime, spans, { ...snapshot, endpoints }, backend.platform, excluded);
+    if (endpoints.length === 0) args.runtime.exitCode = EXIT.notFound;
+  });
+}
+
+/** Windows reserves port ranges (Hyper-V, WSL, Docker): a bind there fails while no process owns it. */
+async function excludedRangesHolding(backend: Backend, spans: readonly PortSpan[]): Promise<ExcludedRange[]> {
+  if (!backend.excludedRanges) return [];
+  const ranges = await backend.excludedRanges();
+  return ranges.filter((range) => spans.some((span) => span.from <= range.end && span.to >= range.start));
+}
+
+export function describeSpans(spans: readonly PortSpan[]): string {
+  const words = spans.map((span) => (span.from === span.to ? `${span.from}` : `${span.from}-${span.to}`));
+  return `${spans.length === 1 && spans[0]!.from === spans[0]!.to ? 'port' : 'ports'} ${words.join(', ')}`;
+}
+
+function printWho(runtime: Runtime, spans: readonly PortSpan[], snapshot: Snapshot, platform: 'linux' | 'windows', excluded: readonly ExcludedRange[]): void {
+  const subject = describeSpans(spans);
+  if (snapshot.endpoints.length === 0) {
+    for (const range of excluded) {
+      runtime.stdout(
+        `${subject} lies in an excluded range (${range.start}-${range.end}, ${range.protocol} ${range.family}, reserved e.g. by Hyper-V, WSL or Docker); no process owns it\n`,
+      );
+    }
+    if (excluded.length === 0) runtime.stdout(`nothing uses ${subject}\n`);
+    for (const warning of snapshot.warnings) runtime.stdout(`note: ${warning}\n`);
+    return;
+  }
+  const blocks: string[] = [];
+  for (const group of groupByOwner(snapshot.endpoints)) {
+    const rows = group.endpoints.map((endpoint) => [
+      formatProtocol(endpoint),
+      formatLocal(endpoint),
+      formatRemote(endpoint),
+      endpoint.state ?? '',
+    ]);
+    const table = indent(formatTable(['PROTO', 'LOCAL', 'REMOTE', 'STATE'], rows));
+    if (group.pid === null) {
+      const reasons = [...new Set(group.endpoints.map((endpoint) => `${endpoint.state ?? 'UDP'}: ${explainUnowned(endpoint, platform)}`))];
+      blocks.push(`no owning process\n${table}${reasons.map((reason) => `  ${reason}\n`).join('')}`);
+      continue;
+    }
+    const info = snapshot.processes.get(group.pid);
+    const title = `PID ${group.pid}  ${info?.name ?? '?'}${info?.startTime ? `  started ${info.startTime}` : ''}`;
+    const command = info?.commandLine ? `  ${info.commandLine}\n` : '';
+    blocks.push(`${title}\n${command}${table}`);
+  }
+  runtime.stdout(`${subject}:\n\n${blocks.join('\n')}`);
+  for (const warning of snapshot.warnings) runtime.stdout(`\nnote: ${warning}\n`);
+}
+
+function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, '  ');
+}

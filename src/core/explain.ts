@@ -1,0 +1,23 @@
+// Words for endpoints nobody owns, so `who` never just says "nothing" when the kernel holds a port.
+import type { Endpoint } from './model.js';
+
+/** Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN); Windows 240 s by default (TcpTimedWaitDelay). */
+export const TIME_WAIT_SECONDS = { linux: 60, windows: 240 } as const;
+
+export function explainUnowned(endpoint: Endpoint, platform: 'linux' | 'windows'): string {
+  switch (endpoint.state) {
+    case 'TIME_WAIT':
+      return `held by the kernel after the connection closed; frees itself within ${TIME_WAIT_SECONDS[platform]} s; nothing to kill`;
+    case 'FIN_WAIT_2':
+    case 'LAST_ACK':
+    case 'CLOSING':
+    case 'FIN_WAIT_1':
+      return 'closing; the owning process already let go and the kernel finishes the handshake; nothing to kill';
+    case 'SYN_RECEIVED':
+      return 'a half-open incoming connection, not yet accepted by any process';
+    default:
+      return platform === 'linux'
+        ? 'owner hidden: the socket belongs to a process porttop may not inspect (run as root) or to another network namespace'
+        : 'owner not reported by Windows (run porttop as Administrator to see more)';
+  }
+}

@@ -1,0 +1,32 @@
+// Dynamic (ephemeral) port ranges: lookup and the question "is this endpoint using an ephemeral port".
+import type { Endpoint, Family, PortRange, Protocol } from './model.js';
+
+/** OS defaults, for `porttop range reset`. */
+export const DEFAULT_RANGES = {
+  linux: { start: 32768, count: 28232 }, // 32768-60999
+  windows: { start: 49152, count: 16384 }, // 49152-65535 (Vista and later)
+} as const;
+
+export function makeRange(protocol: Protocol, family: Family, start: number, count: number): PortRange {
+  return { protocol, family, start, count, end: start + count - 1 };
+}
+
+export type RangeLookup = (protocol: Protocol, family: Family) => PortRange | undefined;
+
+export function rangeLookup(ranges: readonly PortRange[]): RangeLookup {
+  const byKey = new Map<string, PortRange>();
+  for (const range of ranges) byKey.set(`${range.protocol}/${range.family}`, range);
+  return (protocol, family) => byKey.get(`${protocol}/${family}`);
+}
+
+/** A non-listening socket whose local port lies in its protocol's dynamic range. */
+export function usesEphemeralPort(endpoint: Endpoint, lookup: RangeLookup): boolean {
+  if (endpoint.state === 'LISTEN') return false;
+  const range = lookup(endpoint.protocol, endpoint.family);
+  return range !== undefined && endpoint.localPort >= range.start && endpoint.localPort <= range.end;
+}
+
+/** True when all ranges are one and the same span (Linux: one sysctl for TCP, UDP, IPv4 and IPv6). */
+export function rangesAreShared(ranges: readonly PortRange[]): boolean {
+  return ranges.length > 1 && ranges.every((range) => range.start === ranges[0]!.start && range.count === ranges[0]!.count);
+}

@@ -1,0 +1,157 @@
+// Input validation, pure: each failure is a UsageError whose one line names the value and what is allowed.
+import { UsageError } from '../errors.js';
+import { FAMILIES, PROTOCOLS, type Family, type Protocol } from './model.js';
+
+export const MIN_PORT = 1;
+export const MAX_PORT = 65535;
+
+/** An inclusive span of local ports, from a `porttop who 8080` or `who 8000-8099` argument. */
+export interface PortSpan {
+  from: number;
+  to: number;
+}
+
+const DECIMAL = /^\d+$/;
+
+/** A whole number written in decimal digits only: "08" is 8, "1e3", "0x50", "-1" and "" are not numbers here. */
+export function parseWholeNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (!DECIMAL.test(trimmed) || trimmed.length > 15) return null;
+  return Number(trimmed);
+}
+
+export function parsePort(value: unknown, what = 'port'): number {
+  const text = String(value ?? '');
+  const port = parseWholeNumber(text);
+  if (port === null || port < MIN_PORT || port > MAX_PORT) {
+    throw new UsageError(`invalid ${what} '${text}': expected a whole number from ${MIN_PORT} to ${MAX_PORT}`);
+  }
+  return port;
+}
+
+/** "8080" -> 8080..8080; "8000-8099" -> 8000..8099. */
+export function parsePortSpan(value: unknown): PortSpan {
+  const text = String(value ?? '').trim();
+  const dash = text.indexOf('-', 1);
+  if (dash === -1) {
+    const port = parsePortOrExplain(text, text);
+    return { from: port, to: port };
+  }
+  const from = parsePortOrExplain(text.slice(0, dash), text);
+  const to = parsePortOrExplain(text.slice(dash + 1), text);
+  if (from > to) {
+    throw new UsageError(`invalid port range '${text}': the first port must not be greater than the second (e.g. 8000-8099)`);
+  }
+  return { from, to };
+}
+
+function parsePortOrExplain(part: string, whole: string): number {
+  const port = parseWholeNumber(part);
+  if (port === null || port < MIN_PORT || port > MAX_PORT) {
+    throw new UsageError(
+      `invalid port '${whole}': expected a port from ${MIN_PORT} to ${MAX_PORT} or a range like 8000-8099`,
+    );
+  }
+  return port;
+}
+
+export function parsePortSpans(values: readonly unknown[]): PortSpan[] {
+  if (values.length === 0) throw new UsageError('no port given: expected one or more ports (1-65535) or ranges like 8000-8099');
+  return values.map(parsePortSpan);
+}
+
+export function portInSpans(port: number, spans: readonly PortSpan[]): boolean {
+  for (const span of spans) if (port >= span.from && port <= span.to) return true;
+  return false;
+}
+
+/** Every port the spans cover, for a quick Set lookup (bounded by 65535). */
+export function portsOfSpans(spans: readonly PortSpan[]): Set<number> {
+  const ports = new Set<number>();
+  for (const { from, to } of spans) for (let port = from; port <= to; port++) ports.add(port);
+  return ports;
+}
+
+export function parsePositiveInteger(value: unknown, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  const text = String(value ?? '');
+  const n = parseWholeNumber(text);
+  if (n === null || n < 1 || n > max) {
+    throw new UsageError(`invalid ${what} '${text}': expected a whole number from 1 to ${max}`);
+  }
+  return n;
+}
+
+export function parsePid(value: unknown): number {
+  return parsePositiveInteger(value, '--pid', 4_294_967_295);
+}
+
+/** Seconds as a positive decimal (e.g. 0.5, 2, 10), bounded. */
+export function parseSeconds(value: unknown, what: string, min: number, max: number): number {
+  const text = String(value ?? '').trim();
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(seconds >= min && seconds <= max)) {
+    throw new UsageError(`invalid ${what} '${text}': expected a number of seconds from ${min} to ${max}`);
+  }
+  return seconds;
+}
+
+/** The rules of `netsh int ipv4 set dynamicport`, which porttop applies on every OS. */
+export const RANGE_RULES = {
+  minStart: 1025,
+  minCount: 255,
+  maxEnd: MAX_PORT,
+} as const;
+
+export interface RangeValues {
+  start: number;
+  count: number;
+}
+
+export function parseRangeValues(startValue: unknown, countValue: unknown): RangeValues {
+  const startText = String(startValue ?? '');
+  const countText = String(countValue ?? '');
+  const start = parseWholeNumber(startText);
+  if (start === null || start < RANGE_RULES.minStart || start > RANGE_RULES.maxEnd) {
+    throw new UsageError(
+      `invalid --start '${startText}': expected a whole number from ${RANGE_RULES.minStart} to ${RANGE_RULES.maxEnd - RANGE_RULES.minCount + 1}`,
+    );
+  }
+  const count = parseWholeNumber(countText);
+  if (count === null || count < RANGE_RULES.minCount) {
+    throw new UsageError(`invalid --num '${countText}': expected a whole number of ports, at least ${RANGE_RULES.minCount}`);
+  }
+  const end = start + count - 1;
+  if (end > RANGE_RULES.maxEnd) {
+    throw new UsageError(
+      `invalid range --start ${start} --num ${count}: it would end at ${end}, past ${RANGE_RULES.maxEnd} (start + num - 1 must be at most ${RANGE_RULES.maxEnd})`,
+    );
+  }
+  return { start, count };
+}
+
+export function parseProtocols(value: unknown): Protocol[] {
+  const text = String(value ?? 'all').trim().toLowerCase();
+  if (text === 'all') return [...PROTOCOLS];
+  if ((PROTOCOLS as readonly string[]).includes(text)) return [text as Protocol];
+  throw new UsageError(`invalid --proto '${String(value)}': expected tcp, udp or all`);
+}
+
+export function parseFamilies(value: unknown): Family[] {
+  const text = String(value ?? 'all').trim().toLowerCase();
+  if (text === 'all') return [...FAMILIES];
+  if ((FAMILIES as readonly string[]).includes(text)) return [text as Family];
+  throw new UsageError(`invalid --family '${String(value)}': expected ipv4, ipv6 or all`);
+}
+
+/** POSIX signal names porttop accepts for `kill --signal`, with or without the SIG prefix. */
+export const SIGNAL_NAMES = [
+  'SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGSTOP', 'SIGCONT', 'SIGABRT',
+] as const;
+export type SignalName = (typeof SIGNAL_NAMES)[number];
+
+export function parseSignal(value: unknown): SignalName {
+  const text = String(value ?? '').trim().toUpperCase();
+  const name = text.startsWith('SIG') ? text : `SIG${text}`;
+  if ((SIGNAL_NAMES as readonly string[]).includes(name)) return name as SignalName;
+  throw new UsageError(`invalid --signal '${String(value)}': expected one of ${SIGNAL_NAMES.join(', ')}`);
+}

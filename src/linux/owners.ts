@@ -1,0 +1,67 @@
+// Maps socket inodes to the processes holding them by walking /proc/<pid>/fd, as ss -p and lsof do.
+import { readdirSync, readlinkSync } from 'node:fs';
+
+export interface OwnerScan {
+  /** socket inode -> PID of the first (lowest) process holding it */
+  ownerByInode: Map<number, number>;
+  /** open fd count per process whose fd table was read */
+  fdCounts: Map<number, number>;
+  /** processes whose fd table we may not read (EACCES): their sockets' owners are hidden */
+  unreadable: number;
+}
+
+export interface OwnerScanOptions {
+  /** inodes we look for; when all are found the scan stops early */
+  wanted: ReadonlySet<number>;
+  /** keep scanning for fd counts even when every wanted inode is found (the full view needs handles) */
+  countAllFds: boolean;
+  procRoot?: string;
+}
+
+const SOCKET_PREFIX = 'socket:[';
+
+export function listPids(procRoot = '/proc'): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync(procRoot)) {
+    const code = entry.charCodeAt(0);
+    if (code >= 48 && code <= 57) pids.push(Number(entry));
+  }
+  return pids.sort((a, b) => a - b);
+}
+
+export function scanSocketOwners(options: OwnerScanOptions): OwnerScan {
+  const procRoot = options.procRoot ?? '/proc';
+  const ownerByInode = new Map<number, number>();
+  const fdCounts = new Map<number, number>();
+  let unreadable = 0;
+  let remaining = options.wanted.size;
+  for (const pid of listPids(procRoot)) {
+    if (remaining === 0 && !options.countAllFds) break;
+    const fdDir = `${procRoot}/${pid}/fd`;
+    let fds: string[];
+    try {
+      fds = readdirSync(fdDir);
+    } catch (error) {
+      // ENOENT: exited mid-scan; EACCES: not ours to read (counted so the caller can warn)
+      if ((error as NodeJS.ErrnoException).code === 'EACCES') unreadable++;
+      continue;
+    }
+    fdCounts.set(pid, fds.length);
+    if (remaining === 0) continue;
+    for (const fd of fds) {
+      let target: string;
+      try {
+        target = readlinkSync(`${fdDir}/${fd}`);
+      } catch {
+        continue; // closed between readdir and readlink
+      }
+      if (!target.startsWith(SOCKET_PREFIX)) continue;
+      const inode = Number(target.slice(SOCKET_PREFIX.length, -1));
+      if (options.wanted.has(inode) && !ownerByInode.has(inode)) {
+        ownerByInode.set(inode, pid);
+        remaining--;
+      }
+    }
+  }
+  return { ownerByInode, fdCounts, unreadable };
+}
