@@ -1,7 +1,92 @@
-// Placeholder until the PowerShell backend (issue 3) lands: it says plainly that it is missing.
-import type { Backend } from '../backend.js';
-import { BackendError } from '../errors.js';
+// The Windows backend: every question answered by a script of scripts/ps1 run in one PowerShell session.
+import type { Backend, SnapshotOptions } from '../backend.js';
+import type { ExcludedRange, ExhaustionEvents, KillOptions, KillResult, KillTarget, PortRange, RangeChange, Snapshot } from '../core/model.js';
+import { protectionReason } from '../core/protect.js';
+import { parseRangeValues } from '../core/validate.js';
+import { toEvents, toExcludedRanges, toKillOutcome, toRanges, toSnapshot } from './envelope.js';
+import { PowerShellSession, type SessionOptions } from './session.js';
 
-export async function openPowerShellBackend(): Promise<Backend> {
-  throw new BackendError('the PowerShell backend is not built yet: use --backend linux');
+/** Above this many wanted ports the snapshot reads everything and filters here (one short command line). */
+export const MAX_PORTS_PER_QUERY = 256;
+/** Stop-PortTopProcess waits this long at most for the process to end after Stop-Process -Force. */
+export const KILL_WAIT_SECONDS = { min: 1, max: 60 } as const;
+
+export class PowerShellBackend implements Backend {
+  readonly name = 'ps' as const;
+  readonly platform = 'windows' as const;
+
+  constructor(readonly session: PowerShellSession) {}
+
+  async snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
+    const takenAt = new Date().toISOString();
+    const ports = options.localPorts;
+    const narrow = ports !== undefined && ports.size > 0 && ports.size <= MAX_PORTS_PER_QUERY;
+    const data = await this.session.call('Get-PortTopSnapshot', narrow ? { LocalPort: [...ports].sort((a, b) => a - b) } : {});
+    const snapshot = toSnapshot(data, takenAt);
+    if (ports !== undefined && !narrow) snapshot.endpoints = snapshot.endpoints.filter((endpoint) => ports.has(endpoint.localPort));
+    return snapshot;
+  }
+
+  async getRanges(): Promise<PortRange[]> {
+    return toRanges(await this.session.call('Get-DynamicPortRange'));
+  }
+
+  async setRange(change: RangeChange): Promise<PortRange[]> {
+    // the same rules as everywhere (UsageError, exit 2, nothing changed); the script checks them again
+    const { start, count } = parseRangeValues(String(change.start), String(change.count));
+    await this.session.call('Set-DynamicPortRange', {
+      StartPort: start,
+      NumberOfPorts: count,
+      Protocol: change.protocols,
+      Family: change.families,
+    });
+    return this.getRanges();
+  }
+
+  async kill(target: KillTarget, options: KillOptions): Promise<KillResult> {
+    const refusal = protectionReason(target.pid, target.name, {
+      platform: 'windows',
+      selfPid: process.pid,
+      parentPid: process.ppid,
+      allowCritical: options.allowCritical,
+    });
+    if (refusal) return { pid: target.pid, name: target.name, outcome: 'refused', signals: [], message: `refused: ${refusal}` };
+    const waitSeconds = Math.min(KILL_WAIT_SECONDS.max, Math.max(KILL_WAIT_SECONDS.min, Math.ceil(options.timeoutMs / 1000)));
+    const data = await this.session.call(
+      'Stop-PortTopProcess',
+      {
+        Id: target.pid,
+        ExpectedName: target.name,
+        ExpectedStartTime: target.startTime ?? undefined,
+        AllowCritical: options.allowCritical,
+        WaitSeconds: waitSeconds,
+      },
+      { timeoutMs: waitSeconds * 1000 + 30_000 },
+    );
+    const result = toKillOutcome(data);
+    return {
+      pid: target.pid,
+      name: result.name ?? target.name,
+      outcome: result.outcome,
+      signals: result.outcome === 'stopped' || result.outcome === 'survived' ? ['Stop-Process -Force'] : [],
+      message: result.message,
+    };
+  }
+
+  async events(since: Date): Promise<ExhaustionEvents> {
+    return toEvents(await this.session.call('Get-PortExhaustionEvents', { Since: since.toISOString() }));
+  }
+
+  async excludedRanges(): Promise<ExcludedRange[]> {
+    return toExcludedRanges(await this.session.call('Get-ExcludedPortRanges'));
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
+
+/** The executable is looked up now (a missing PowerShell fails at once, exit 4); it starts on the first call. */
+export async function openPowerShellBackend(options: SessionOptions = {}): Promise<Backend> {
+  return new PowerShellBackend(new PowerShellSession(options));
 }

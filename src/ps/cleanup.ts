@@ -1,0 +1,66 @@
+// No PowerShell left behind: every live pwsh child is killed when porttop exits, gets Ctrl-C (SIGINT),
+// SIGTERM or SIGHUP, or dies of an uncaught error. Handlers exist only while a child is alive.
+import type { ChildProcess } from 'node:child_process';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type HandledSignal = (typeof SIGNALS)[number];
+
+const liveChildren = new Set<ChildProcess>();
+let installed = false;
+
+function killAll(): void {
+  for (const child of liveChildren) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  liveChildren.clear();
+}
+
+function onExit(): void {
+  killAll();
+}
+
+function onSignal(signal: HandledSignal): void {
+  killAll();
+  uninstall();
+  // keep the signal's meaning: if nobody else handles it, die of it as if we had never listened
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+const signalHandlers = new Map<HandledSignal, () => void>(SIGNALS.map((signal) => [signal, () => onSignal(signal)]));
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', onExit);
+  // the monitor runs before Node prints the error and exits, without changing that behaviour
+  process.on('uncaughtExceptionMonitor', onExit);
+  for (const [signal, handler] of signalHandlers) process.on(signal, handler);
+}
+
+function uninstall(): void {
+  if (!installed) return;
+  installed = false;
+  process.off('exit', onExit);
+  process.off('uncaughtExceptionMonitor', onExit);
+  for (const [signal, handler] of signalHandlers) process.off(signal, handler);
+}
+
+/** Kill this child when porttop goes, however it goes; forgotten once the child exits. */
+export function trackChild(child: ChildProcess): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  liveChildren.add(child);
+  install();
+  child.once('exit', () => {
+    liveChildren.delete(child);
+    if (liveChildren.size === 0) uninstall();
+  });
+}
+
+/** For tests: how many children are tracked right now. */
+export function trackedChildCount(): number {
+  return liveChildren.size;
+}

@@ -1,0 +1,252 @@
+// One long-lived PowerShell process per porttop run, driven through node-powershell.
+//
+// node-powershell frames each command and queues calls, but leaves four hazards we handle here:
+// its invocationTimeout only stops waiting (PowerShell keeps running and later calls queue behind
+// it), so we time calls ourselves and kill the process; it never restarts a crashed shell, so a dead
+// one is replaced on the next call; its exit promise rejects unobserved when the shell dies between
+// calls, so we observe it; and it keeps every result in `history`, so we clear it after each call.
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InvocationError, PowerShell } from 'node-powershell';
+import { BackendError } from '../errors.js';
+import { trackChild } from './cleanup.js';
+import { definitionLine, dotSourceLine, invocationLine, SCRIPT_NAME, SESSION_START_LINE, type PsParameters } from './command.js';
+import { firstLine, parseEnvelope } from './envelope.js';
+import { findPowerShell } from './executable.js';
+
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+/** Starting PowerShell can take seconds on a cold Windows machine (antivirus, .NET JIT). */
+export const DEFAULT_START_TIMEOUT_MS = 30_000;
+export const SCRIPTS_DIR = fileURLToPath(new URL('../../scripts/ps1/', import.meta.url));
+
+export interface SessionOptions {
+  /** PowerShell executable; default: findPowerShell() (PORTTOP_PWSH, pwsh, powershell.exe) */
+  executable?: string;
+  /** per-call timeout in ms (default 30 s) */
+  timeoutMs?: number;
+  startTimeoutMs?: number;
+  /** where the scripts live (default: the package's scripts/ps1) */
+  scriptsDir?: string;
+  /**
+   * PowerShell source dot-sourced into every new process right after start-up. Tests use it to
+   * replace Windows-only commands (Get-NetTCPConnection, netsh, ...) with functions.
+   */
+  prelude?: string;
+  /** extra environment for the PowerShell process (on top of process.env) */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+}
+
+/** node-powershell's class with our executable taken as given (it would prefer $NODE_POWERSHELL). */
+class PorttopShell extends PowerShell {
+  protected override setExecutable(options: { executable?: string }): string {
+    return options.executable!;
+  }
+}
+
+/** The private parts of node-powershell 5.0.1 (child-shell 5.0.0) we must reach: pinned version. */
+interface ShellInternals {
+  process: ChildProcess;
+  exitPromise: Promise<void>;
+}
+
+interface LiveShell {
+  shell: PorttopShell;
+  child: ChildProcess;
+  /** resolves when the process has exited, never rejects */
+  exited: Promise<void>;
+  dead: boolean;
+  /** scripts whose script block is defined in this process */
+  defined: Set<string>;
+  version: string;
+}
+
+class TimeoutSignal {}
+
+export class PowerShellSession {
+  private readonly executable: string;
+  private readonly timeoutMs: number;
+  private readonly startTimeoutMs: number;
+  private readonly scriptsDir: string;
+  private readonly prelude: string | undefined;
+  private readonly env: NodeJS.ProcessEnv;
+  private live: LiveShell | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly sources = new Map<string, string>();
+  /** how many PowerShell processes this session has started (tests: restarts) */
+  starts = 0;
+
+  constructor(options: SessionOptions = {}) {
+    this.executable = options.executable ?? findPowerShell();
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    this.scriptsDir = options.scriptsDir ?? SCRIPTS_DIR;
+    this.prelude = options.prelude;
+    this.env = options.env ?? {};
+  }
+
+  /** PID of the running PowerShell, or null when none runs (not started yet, killed, closed). */
+  get pid(): number | null {
+    return this.live && !this.live.dead ? (this.live.child.pid ?? null) : null;
+  }
+
+  /** The PowerShell version of the running process ('' before the first call). */
+  get version(): string {
+    return this.live?.version ?? '';
+  }
+
+  /**
+   * Runs scripts/ps1/<script>.ps1 with these parameters and returns its envelope's data.
+   * Calls run one at a time in the order they were made.
+   */
+  call<T = unknown>(script: string, parameters: PsParameters = {}, options: CallOptions = {}): Promise<T> {
+    if (!SCRIPT_NAME.test(script)) return Promise.reject(new TypeError(`not a porttop script name: ${script}`));
+    const line = invocationLine(script, parameters); // throws on a bad value before anything runs
+    const result = this.queue.then(() => this.run(script, line, options.timeoutMs ?? this.timeoutMs));
+    this.queue = result.catch(() => undefined);
+    return result as Promise<T>;
+  }
+
+  /** Ends the PowerShell process; later calls fail. Safe to call twice. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue;
+    await this.stop();
+  }
+
+  /** Kills the PowerShell process now (if any); the next call starts a fresh one. */
+  async stop(): Promise<void> {
+    const live = this.live;
+    this.live = null;
+    if (!live) return;
+    live.dead = true;
+    if (live.child.exitCode === null && live.child.signalCode === null) live.child.kill('SIGKILL');
+    await live.exited;
+  }
+
+  private async run(script: string, line: string, timeoutMs: number): Promise<unknown> {
+    if (this.closed) throw new BackendError('the PowerShell session is closed');
+    const live = await this.ensureStarted();
+    if (!live.defined.has(script)) {
+      await this.invoke(live, definitionLine(script, this.source(script)), timeoutMs, script);
+      live.defined.add(script);
+    }
+    const output = await this.invoke(live, line, timeoutMs, script);
+    return parseEnvelope(output, script);
+  }
+
+  private source(script: string): string {
+    let text = this.sources.get(script);
+    if (text === undefined) {
+      try {
+        text = readFileSync(`${this.scriptsDir}/${script}.ps1`, 'utf8').replace(/^\uFEFF/, '');
+      } catch (error) {
+        throw new BackendError(`cannot read the PowerShell script ${script}.ps1 in ${this.scriptsDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      }
+      this.sources.set(script, text);
+    }
+    return text;
+  }
+
+  private async ensureStarted(): Promise<LiveShell> {
+    if (this.live && !this.live.dead) return this.live;
+    if (this.live) await this.stop();
+    const live = this.spawn();
+    this.live = live;
+    this.starts++;
+    try {
+      live.version = (await this.invoke(live, SESSION_START_LINE, this.startTimeoutMs, 'start-up')).trim();
+      if (this.prelude !== undefined) await this.invoke(live, dotSourceLine(this.prelude), this.startTimeoutMs, 'prelude');
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    return live;
+  }
+
+  private spawn(): LiveShell {
+    const shell = new PorttopShell({
+      executable: this.executable,
+      executableOptions: { '-NoProfile': true, '-NonInteractive': true },
+      spawnOptions: {
+        // powershell.exe does not start without SystemRoot and friends: always pass the whole env.
+        // TERM=dumb: pwsh on Unix otherwise writes keypad escape codes into stdout and breaks framing.
+        env: { ...process.env, TERM: 'dumb', NO_COLOR: '1', POWERSHELL_UPDATECHECK: 'Off', POWERSHELL_TELEMETRY_OPTOUT: '1', ...this.env },
+        windowsHide: true,
+      },
+      invocationTimeout: 0,
+      throwOnInvocationError: true,
+    });
+    const internals = shell as unknown as ShellInternals;
+    const child = internals.process;
+    // a rejection nobody awaits would end porttop (the shell died between calls, or never started)
+    internals.exitPromise.catch(() => undefined);
+    child.stdin?.on('error', () => undefined);
+    const live: LiveShell = {
+      shell,
+      child,
+      exited: new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve();
+        child.once('exit', () => resolve());
+        child.once('error', () => resolve());
+      }),
+      dead: false,
+      defined: new Set(),
+      version: '',
+    };
+    void live.exited.then(() => {
+      live.dead = true;
+    });
+    if (child.pid !== undefined) trackChild(child);
+    return live;
+  }
+
+  /** One framed command with our own timeout; on timeout or death the process is killed. */
+  private async invoke(live: LiveShell, line: string, timeoutMs: number, what: string): Promise<string> {
+    if (live.dead) throw new BackendError(`PowerShell exited before ${what} could run`);
+    let timer: NodeJS.Timeout | undefined;
+    const invocation = live.shell.invoke(line);
+    invocation.catch(() => undefined); // may settle after we gave up on it
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutSignal()), timeoutMs);
+    });
+    try {
+      const result = await Promise.race([invocation, timeout]);
+      return result.raw;
+    } catch (error) {
+      if (error instanceof TimeoutSignal) {
+        await this.stop();
+        throw new BackendError(`PowerShell did not finish ${what} within ${formatSeconds(timeoutMs)}: stopped it (the next call starts a new PowerShell)`);
+      }
+      if (error instanceof InvocationError && !live.dead) {
+        // PowerShell wrote to its error stream: the call failed, the process is still fine
+        throw new BackendError(`PowerShell reported an error in ${what}: ${firstLine(stripAnsi(error.message)) || 'no message'}`);
+      }
+      await this.stop();
+      if (live.child.pid === undefined) throw new BackendError(`cannot start PowerShell (${this.executable}): ${spawnFailure(error)}`);
+      throw new BackendError(`PowerShell failed during ${what}: the process exited or was killed (the next call starts a new PowerShell)`);
+    } finally {
+      clearTimeout(timer);
+      live.shell.history.length = 0; // node-powershell keeps every result forever otherwise
+    }
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
+}
+
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
+function spawnFailure(error: unknown): string {
+  const original = (error as { originalError?: NodeJS.ErrnoException }).originalError;
+  return original?.code ?? (error instanceof Error ? error.message : String(error));
+}
