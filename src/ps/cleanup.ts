@@ -5,18 +5,37 @@ import type { ChildProcess } from 'node:child_process';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type HandledSignal = (typeof SIGNALS)[number];
 
-const liveChildren = new Set<ChildProcess>();
+/** each spawned child, with the PIDs of processes it launched that must die with it */
+const liveChildren = new Map<ChildProcess, Set<number>>();
 let installed = false;
 
 function killAll(): void {
-  for (const child of liveChildren) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      // already gone
+  for (const [child, launched] of liveChildren) killTree(child, launched);
+  liveChildren.clear();
+}
+
+/**
+ * Kills what the child launched, then the child. A launcher (the dotnet global tool's `pwsh` shim
+ * runs `dotnet pwsh.dll` as its own child) is only killed after the real PowerShell, which would
+ * otherwise live on as an orphan.
+ */
+export function killTree(child: ChildProcess, launched: Iterable<number>): void {
+  const childRunning = child.exitCode === null && child.signalCode === null;
+  if (childRunning) {
+    for (const pid of launched) {
+      if (pid === child.pid) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
   }
-  liveChildren.clear();
+  try {
+    if (childRunning) child.kill('SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 function onExit(): void {
@@ -49,10 +68,13 @@ function uninstall(): void {
   for (const [signal, handler] of signalHandlers) process.off(signal, handler);
 }
 
-/** Kill this child when porttop goes, however it goes; forgotten once the child exits. */
-export function trackChild(child: ChildProcess): void {
+/**
+ * Kill this child (and the PIDs later added to `launched`) when porttop goes, however it goes;
+ * forgotten once the child exits.
+ */
+export function trackChild(child: ChildProcess, launched: Set<number>): void {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  liveChildren.add(child);
+  liveChildren.set(child, launched);
   install();
   child.once('exit', () => {
     liveChildren.delete(child);

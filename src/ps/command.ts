@@ -71,5 +71,6 @@ export const SESSION_START_LINE = [
   '$MaximumHistoryCount = 1',
   "if ($PSStyle) { $PSStyle.OutputRendering = 'PlainText' }",
   '$global:PortTopScripts = @{}',
-  '$PSVersionTable.PSVersion.ToString()',
+  // the version and the PID of the process running the scripts (not of a launcher in front of it)
+  '"$($PSVersionTable.PSVersion) $PID"',
 ].join('; ');

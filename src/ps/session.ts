@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InvocationError, PowerShell } from 'node-powershell';
 import { BackendError } from '../errors.js';
-import { trackChild } from './cleanup.js';
+import { killTree, trackChild } from './cleanup.js';
 import { definitionLine, dotSourceLine, invocationLine, SCRIPT_NAME, SESSION_START_LINE, type PsParameters } from './command.js';
 import { firstLine, parseEnvelope } from './envelope.js';
 import { findPowerShell } from './executable.js';
@@ -63,6 +63,10 @@ interface LiveShell {
   /** scripts whose script block is defined in this process */
   defined: Set<string>;
   version: string;
+  /** $PID of the PowerShell that runs the scripts: the child itself, or the child of a launcher */
+  powershellPid: number | null;
+  /** PIDs to kill with the child (the real PowerShell when the child is a launcher) */
+  launched: Set<number>;
 }
 
 class TimeoutSignal {}
@@ -90,8 +94,16 @@ export class PowerShellSession {
     this.env = options.env ?? {};
   }
 
-  /** PID of the running PowerShell, or null when none runs (not started yet, killed, closed). */
+  /**
+   * PID of the PowerShell running the scripts, or null when none runs (not started yet, killed,
+   * closed). It differs from the spawned PID when the executable is a launcher (dotnet tool shim).
+   */
   get pid(): number | null {
+    return this.live && !this.live.dead ? this.live.powershellPid : null;
+  }
+
+  /** PID of the process porttop spawned (a launcher, or the PowerShell itself); null when none runs. */
+  get spawnedPid(): number | null {
     return this.live && !this.live.dead ? (this.live.child.pid ?? null) : null;
   }
 
@@ -125,7 +137,7 @@ export class PowerShellSession {
     this.live = null;
     if (!live) return;
     live.dead = true;
-    if (live.child.exitCode === null && live.child.signalCode === null) live.child.kill('SIGKILL');
+    killTree(live.child, live.launched);
     await live.exited;
   }
 
@@ -160,7 +172,10 @@ export class PowerShellSession {
     this.live = live;
     this.starts++;
     try {
-      live.version = (await this.invoke(live, SESSION_START_LINE, this.startTimeoutMs, 'start-up')).trim();
+      const [version, pidText] = (await this.invoke(live, SESSION_START_LINE, this.startTimeoutMs, 'start-up')).trim().split(/\s+/);
+      live.version = version ?? '';
+      live.powershellPid = Number(pidText) || live.child.pid || null;
+      if (live.powershellPid !== null) live.launched.add(live.powershellPid);
       if (this.prelude !== undefined) await this.invoke(live, dotSourceLine(this.prelude), this.startTimeoutMs, 'prelude');
     } catch (error) {
       await this.stop();
@@ -198,11 +213,13 @@ export class PowerShellSession {
       dead: false,
       defined: new Set(),
       version: '',
+      powershellPid: null,
+      launched: new Set(),
     };
     void live.exited.then(() => {
       live.dead = true;
     });
-    if (child.pid !== undefined) trackChild(child);
+    if (child.pid !== undefined) trackChild(child, live.launched);
     return live;
   }
 
