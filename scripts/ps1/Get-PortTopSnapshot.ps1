@@ -224,7 +224,8 @@ function Read-PortTopProcesses {
         # each of these can throw "Access is denied" (protected processes, other users): null then
         $startTime = $null; $handles = $null; $path = $null; $commandLine = $null; $parentId = $null
         try { if ($null -ne $p.StartTime) { $startTime = Format-PortTopTime $p.StartTime } } catch { $startTime = $null }
-        try { $handles = [int]$p.HandleCount } catch { $handles = $null }
+        # a denied property can also read as $null without throwing: [int]$null would claim 0 handles
+        try { $count = $p.HandleCount; if ($null -ne $count) { $handles = [int]$count } } catch { $handles = $null }
         if ($isOwner) {
             try { $path = $p.Path } catch { $path = $null }
             $detail = $details[[long]$p.Id]
@@ -233,7 +234,9 @@ function Read-PortTopProcesses {
                 $parentId = [long]$detail.ParentProcessId
             }
             elseif (-not $onWindows) {
-                try { $commandLine = $p.CommandLine } catch { $commandLine = $null }
+                # not $p.CommandLine: PowerShell 7 reads /proc/<pid>/cmdline by lines and mangles an
+                # argument holding a newline
+                try { $commandLine = [IO.File]::ReadAllText("/proc/$($p.Id)/cmdline").TrimEnd([char]0).Replace([char]0, ' ') } catch { $commandLine = $null }
                 try { if ($null -ne $p.Parent) { $parentId = [long]$p.Parent.Id } } catch { $parentId = $null }
             }
         }
