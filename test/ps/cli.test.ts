@@ -13,6 +13,7 @@ import { fixture, unprivilegedPwsh } from './fake.js';
 import { FIXTURES_DIR, requirePwsh, requireWindows, waitForPidGone } from './pwsh.js';
 
 const FAKE_MODULES = join(FIXTURES_DIR, 'modules');
+const FAKE_ON_WINDOWS = 'on Windows the real NetTCPIP module competes with the fake one; the PORTTOP_REQUIRE_WINDOWS tests cover this';
 const LISTENER = `import net from 'node:net'; const s = net.createServer().listen(0, '127.0.0.1', () => ready(s.address().port));`;
 
 /** The environment of a porttop run whose pwsh autoloads the fake Windows commands. */
@@ -68,7 +69,8 @@ describe('porttop --backend ps through the real bin (Linux, real pwsh)', () => {
     assert.match(run.stderr, /^porttop: the Windows networking cmdlets \(Get-NetTCPConnection, Get-NetUDPEndpoint\) are missing in PowerShell [\d.]+ on Unix; .*use --backend linux on Linux\n$/);
   });
 
-  test('no PowerShell at all: exit 4 "PowerShell not found (looked for pwsh, powershell)"', () => {
+  test('no PowerShell at all: exit 4 "PowerShell not found (looked for pwsh, powershell)"', (t) => {
+    if (process.platform === 'win32') return t.skip('Windows always has its built-in powershell.exe');
     const run = runBin(['who', '8080', '--backend', 'ps'], [], { PATH: '/nonexistent', HOME: process.env.HOME });
     assert.equal(run.code, 4);
     assert.match(run.stderr, /^porttop: PowerShell not found \(looked for pwsh, powershell\)/);
@@ -77,6 +79,7 @@ describe('porttop --backend ps through the real bin (Linux, real pwsh)', () => {
   test('who and who --json name a real listening process reported in NetTCPIP shape (recorded shapes)', async (t) => {
     const pwsh = requirePwsh(t);
     if (!pwsh) return;
+    if (process.platform === 'win32') return t.skip(FAKE_ON_WINDOWS);
     const holder = await startHolder<number>(LISTENER);
     try {
       const env = fakeWindowsEnv(pwsh, { PORTTOP_FAKE_TCP_JSON: listenerRow(holder.data, holder.pid) });
@@ -95,6 +98,7 @@ describe('porttop --backend ps through the real bin (Linux, real pwsh)', () => {
   test('kill stops the real process through Stop-PortTopProcess (recorded shapes)', async (t) => {
     const pwsh = requirePwsh(t);
     if (!pwsh) return;
+    if (process.platform === 'win32') return t.skip(FAKE_ON_WINDOWS);
     const holder = await startHolder<number>(LISTENER);
     try {
       const env = fakeWindowsEnv(pwsh, { PORTTOP_FAKE_TCP_JSON: listenerRow(holder.data, holder.pid) });
@@ -110,6 +114,7 @@ describe('porttop --backend ps through the real bin (Linux, real pwsh)', () => {
   test('range show gives four ranges; range set without elevation is exit 3 "run porttop as Administrator"', async (t) => {
     const pwsh = requirePwsh(t);
     if (!pwsh) return;
+    if (process.platform === 'win32') return t.skip(FAKE_ON_WINDOWS);
     const show = runBin(['range', 'show', '--backend', 'ps', '--json'], [], fakeWindowsEnv(pwsh, { PORTTOP_FAKE_NETSH_DYNAMIC: fixture('netsh-dynamicport-ru.txt') }));
     assert.equal(show.code, 0, show.stderr);
     assert.equal((JSON.parse(show.stdout) as unknown[]).length, 4);
