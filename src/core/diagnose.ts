@@ -3,7 +3,7 @@
 // enough to run on every refresh of the terminal view.
 import { exceedsHandleRule, HANDLE_FAILING_THRESHOLD, HANDLE_SUSPECT_THRESHOLD } from './handles.js';
 import { TIME_WAIT_SECONDS } from './explain.js';
-import type { Endpoint, ExhaustionEvents, PortRange, Snapshot } from './model.js';
+import { FAMILIES, PROTOCOLS, type Endpoint, type ExhaustionEvents, type PortRange, type Snapshot } from './model.js';
 import { DEFAULT_RANGES, rangeLookup, rangesAreShared } from './ranges.js';
 import { EXHAUSTED_PERCENT, percentOf, rangeUsage, WARNING_PERCENT, type RangeUsage } from './usage.js';
 import { RANGE_RULES, parseRangeValues } from './validate.js';
@@ -148,53 +148,56 @@ const WILDCARDS = new Set(['0.0.0.0', '::']);
 export function diagnose(input: DiagnoseInput): Diagnosis {
   const { snapshot, ranges, events, platform } = input;
   const endpoints = snapshot.endpoints;
-  const rangeIndex = rangeIndexer(ranges);
+  const index = new RangeIndex(ranges);
   const perRange = ranges.map(() => new RangeTally());
+  const destinations = [new DestinationTable(), new DestinationTable(), new DestinationTable(), new DestinationTable()];
   const tallies = new Map<number, ProcessTally>();
   const unownedEphemeral = ranges.map(() => new Set<number>());
-
-  // pass 1: per range (destinations, local addresses, bound ports) and per owned process
-  const destinationOwners = new Map<string, number>(); // destination -> pid, or MANY
-  const listenerOwners = new Map<string, number>(); // protocol/family/port -> pid, or MANY
   const unownedByState: Record<string, number> = {};
-  const noteUnowned = (endpoint: Endpoint, index: number) => {
-    if (index < 0) return;
-    unownedEphemeral[index]!.add(endpoint.localPort);
+  const noteUnowned = (endpoint: Endpoint, rangeIndex: number) => {
+    if (rangeIndex < 0) return;
+    unownedEphemeral[rangeIndex]!.add(endpoint.localPort);
     const state = endpoint.state ?? 'UDP';
     unownedByState[state] = (unownedByState[state] ?? 0) + 1;
   };
+  const listenerOwners = new Map<number, number>(); // family index * 65536 + port -> pid, or MANY
+  const timeWaits: Endpoint[] = [];
+
+  // pass 1: per range (destinations, local addresses, bound ports) and per owned process
   for (const endpoint of endpoints) {
-    const index = endpoint.state === 'LISTEN' ? -1 : rangeIndex(endpoint);
-    if (index >= 0) perRange[index]!.add(endpoint);
+    const family = familyIndex(endpoint);
+    const rangeIndex = endpoint.state === 'LISTEN' ? -1 : index.of(endpoint, family);
+    const destination =
+      endpoint.remoteAddress === null || endpoint.remotePort === null || endpoint.state === 'LISTEN'
+        ? null
+        : destinations[family]!.get(endpoint.remoteAddress, endpoint.remotePort, endpoint);
+    if (rangeIndex >= 0) perRange[rangeIndex]!.add(endpoint, destination);
+    if (endpoint.state === 'TIME_WAIT' && destination) {
+      if (destination.timeWait++ === 0) destinations[family]!.withTimeWait.push(destination);
+      timeWaits.push(endpoint);
+    }
     const pid = ownerOf(endpoint);
     if (pid === null) {
-      if (endpoint.state !== 'TIME_WAIT') noteUnowned(endpoint, index);
+      if (endpoint.state !== 'TIME_WAIT') noteUnowned(endpoint, rangeIndex);
       continue;
     }
-    tallyOf(tallies, pid).add(endpoint, index);
-    if (endpoint.state === 'LISTEN') noteOwner(listenerOwners, listenerKey(endpoint.protocol, endpoint.family, endpoint.localPort), pid);
-    else if (endpoint.remoteAddress !== null) noteOwner(destinationOwners, destinationKey(endpoint), pid);
+    tallyOf(tallies, pid).add(endpoint, rangeIndex);
+    if (endpoint.state === 'LISTEN') noteOwner(listenerOwners, family * 65536 + endpoint.localPort, pid);
+    else if (destination && endpoint.state !== 'TIME_WAIT') destination.owner = destination.owner === NONE || destination.owner === pid ? pid : MANY;
   }
 
   // pass 2: TIME_WAIT has no owner; name one only when a single process can be behind it
-  const piles = new Map<string, { endpoint: Endpoint; sockets: number; ownerPid: number | null; reason: string }>();
-  for (const endpoint of endpoints) {
-    if (endpoint.state !== 'TIME_WAIT' || endpoint.remoteAddress === null) continue;
-    const key = destinationKey(endpoint);
-    let pile = piles.get(key);
-    if (!pile) {
-      const owner = inferTimeWaitOwner(endpoint, destinationOwners, listenerOwners);
-      pile = { endpoint, sockets: 0, ownerPid: owner.pid, reason: owner.reason };
-      piles.set(key, pile);
+  for (const endpoint of timeWaits) {
+    const family = familyIndex(endpoint);
+    const destination = destinations[family]!.get(endpoint.remoteAddress!, endpoint.remotePort!, endpoint);
+    if (!destination.inferred) {
+      destination.inferred = inferTimeWaitOwner(destination, listenerOwners.get(family * 65536 + endpoint.localPort));
     }
-    pile.sockets++;
     if (ownerOf(endpoint) !== null) continue; // owned (a backend that reports it): counted in pass 1
-    const index = rangeIndex(endpoint);
-    if (pile.ownerPid === null) {
-      noteUnowned(endpoint, index);
-      continue;
-    }
-    tallyOf(tallies, pile.ownerPid).addInferredTimeWait(endpoint, index);
+    const rangeIndex = index.of(endpoint, family);
+    const owner = destination.inferred.pid;
+    if (owner === null) noteUnowned(endpoint, rangeIndex);
+    else tallyOf(tallies, owner).addInferredTimeWait(endpoint, rangeIndex);
   }
 
   const usage = judgeRanges(rangeUsage(endpoints, ranges), perRange, platform);
@@ -202,19 +205,23 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const verdict = usage.reduce<Verdict>((worst, range) => worse(worst, range.verdict), eventsVerdict);
   const culprits = rankCulprits(tallies, snapshot);
   fillTopDestinations(culprits, endpoints);
-  const timeWaitPiles = [...piles.values()]
-    .sort((a, b) => b.sockets - a.sockets)
+  const timeWaitPiles = destinations
+    .flatMap((table) => table.withTimeWait)
+    .sort((x, y) => y.timeWait - x.timeWait)
     .slice(0, TIME_WAIT_PILE_LIMIT)
-    .map(({ endpoint, sockets, ownerPid, reason }) => ({
-      protocol: endpoint.protocol,
-      family: endpoint.family,
-      remoteAddress: endpoint.remoteAddress!,
-      remotePort: endpoint.remotePort!,
-      sockets,
-      ownerPid,
-      ownerName: ownerPid === null ? null : (snapshot.processes.get(ownerPid)?.name ?? '?'),
-      ownerReason: reason,
-    }));
+    .map((destination) => {
+      const ownerPid = destination.inferred?.pid ?? null;
+      return {
+        protocol: destination.protocol,
+        family: destination.family,
+        remoteAddress: destination.remoteAddress,
+        remotePort: destination.remotePort,
+        sockets: destination.timeWait,
+        ownerPid,
+        ownerName: ownerPid === null ? null : (snapshot.processes.get(ownerPid)?.name ?? '?'),
+        ownerReason: destination.inferred?.reason ?? 'owned',
+      };
+    });
   const unownedEphemeralPorts = unownedEphemeral.reduce((sum, ports) => sum + ports.size, 0);
   const stopGap = verdict === 'ok' ? null : suggestStopGap(usage, platform);
   const facts: Facts = {
@@ -235,63 +242,142 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
 
 // ---- per-range judgement ----------------------------------------------------------------------
 
-/** Index of the range an endpoint's local port falls in, or -1. */
-function rangeIndexer(ranges: readonly PortRange[]): (endpoint: Endpoint) => number {
-  const lookup = rangeLookup(ranges);
-  const indexOf = new Map<PortRange, number>();
-  ranges.forEach((range, index) => indexOf.set(range, index));
-  return (endpoint) => {
-    const range = lookup(endpoint.protocol, endpoint.family);
-    if (!range || endpoint.localPort < range.start || endpoint.localPort > range.end) return -1;
-    return indexOf.get(range) ?? -1;
-  };
+/** 0..3 for tcp/ipv4, tcp/ipv6, udp/ipv4, udp/ipv6: array indexes instead of string keys on the hot path. */
+function familyIndex(endpoint: Endpoint): number {
+  return (endpoint.protocol === 'udp' ? 2 : 0) + (endpoint.family === 'ipv6' ? 1 : 0);
 }
 
+/** Which range an endpoint's local port falls in (index into ranges), or -1. */
+class RangeIndex {
+  private readonly indexByFamily = [-1, -1, -1, -1];
+  private readonly starts = [0, 0, 0, 0];
+  private readonly ends = [-1, -1, -1, -1];
+
+  constructor(ranges: readonly PortRange[]) {
+    const lookup = rangeLookup(ranges);
+    PROTOCOLS.forEach((protocol, p) =>
+      FAMILIES.forEach((family, f) => {
+        const range = lookup(protocol, family);
+        if (!range) return;
+        this.indexByFamily[p * 2 + f] = ranges.indexOf(range);
+        this.starts[p * 2 + f] = range.start;
+        this.ends[p * 2 + f] = range.end;
+      }),
+    );
+  }
+
+  of(endpoint: Endpoint, family: number): number {
+    const port = endpoint.localPort;
+    return port >= this.starts[family]! && port <= this.ends[family]! ? this.indexByFamily[family]! : -1;
+  }
+}
+
+const NONE = 0;
+const MANY = -1;
+
+/** One remote endpoint, shared by the per-range counts and the TIME_WAIT inference. */
+interface Destination {
+  readonly id: number;
+  readonly protocol: Endpoint['protocol'];
+  readonly family: Endpoint['family'];
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** the only PID with (non-TIME_WAIT) connections to it, NONE or MANY */
+  owner: number;
+  timeWait: number;
+  inferred: { pid: number | null; reason: string } | null;
+}
+
+/** Remote endpoints of one protocol and family, keyed without building a string per socket. */
+class DestinationTable {
+  private readonly byPort = new Map<number, Map<string, Destination>>();
+  readonly withTimeWait: Destination[] = [];
+  private nextId = 0;
+
+  get(remoteAddress: string, remotePort: number, endpoint: Endpoint): Destination {
+    let byAddress = this.byPort.get(remotePort);
+    if (!byAddress) this.byPort.set(remotePort, (byAddress = new Map()));
+    let destination = byAddress.get(remoteAddress);
+    if (!destination) {
+      destination = {
+        id: this.nextId++, protocol: endpoint.protocol, family: endpoint.family, remoteAddress, remotePort,
+        owner: NONE, timeWait: 0, inferred: null,
+      };
+      byAddress.set(remoteAddress, destination);
+    }
+    return destination;
+  }
+}
+
+/** Per range: distinct local ports per destination and per local address, and globally taken ports. */
 class RangeTally {
-  /** destination -> local ports toward it */
-  readonly destinations = new Map<string, { remoteAddress: string; remotePort: number; ports: Set<number> }>();
-  /** local address -> ports on it */
-  readonly localAddresses = new Map<string, Set<number>>();
+  /** destination id * 65536 + local port, so each port counts once per destination */
+  private readonly destinationPorts = new Set<number>();
+  private readonly portsToward = new Map<Destination, number>();
+  private readonly addressIds = new Map<string, number>();
+  /** address id * 65536 + local port */
+  private readonly addressPorts = new Set<number>();
+  private readonly portsOn: number[] = [];
   /** ports taken for every destination */
   readonly bound = new Set<number>();
 
-  add(endpoint: Endpoint): void {
-    let onAddress = this.localAddresses.get(endpoint.localAddress);
-    if (!onAddress) this.localAddresses.set(endpoint.localAddress, (onAddress = new Set()));
-    onAddress.add(endpoint.localPort);
+  add(endpoint: Endpoint, destination: Destination | null): void {
+    let addressId = this.addressIds.get(endpoint.localAddress);
+    if (addressId === undefined) {
+      addressId = this.portsOn.length;
+      this.addressIds.set(endpoint.localAddress, addressId);
+      this.portsOn.push(0);
+    }
+    const onAddress = addressId * 65536 + endpoint.localPort;
+    if (!this.addressPorts.has(onAddress)) {
+      this.addressPorts.add(onAddress);
+      this.portsOn[addressId]!++;
+    }
     if (endpoint.protocol === 'udp' || endpoint.state === 'BOUND') {
       this.bound.add(endpoint.localPort);
       return;
     }
-    if (endpoint.remoteAddress === null || endpoint.remotePort === null) return;
-    const key = `${endpoint.remoteAddress}]${endpoint.remotePort}`;
-    let destination = this.destinations.get(key);
-    if (!destination) {
-      destination = { remoteAddress: endpoint.remoteAddress, remotePort: endpoint.remotePort, ports: new Set() };
-      this.destinations.set(key, destination);
-    }
-    destination.ports.add(endpoint.localPort);
+    if (!destination) return;
+    const toward = destination.id * 65536 + endpoint.localPort;
+    if (this.destinationPorts.has(toward)) return;
+    this.destinationPorts.add(toward);
+    this.portsToward.set(destination, (this.portsToward.get(destination) ?? 0) + 1);
   }
 
-  worstDestination(count: number): DestinationUsage | null {
-    let worst: { remoteAddress: string; remotePort: number; ports: Set<number> } | null = null;
-    for (const destination of this.destinations.values()) {
-      if (!worst || destination.ports.size > worst.ports.size) worst = destination;
+  worstDestination(count: number): (DestinationUsage & { id: number }) | null {
+    let worst: Destination | null = null;
+    let most = 0;
+    for (const [destination, ports] of this.portsToward) {
+      if (ports > most) {
+        worst = destination;
+        most = ports;
+      }
     }
     if (!worst) return null;
-    const { remoteAddress, remotePort } = worst;
-    return { remoteAddress, remotePort, ports: worst.ports.size, percent: percentOf(worst.ports.size, count) };
+    return { id: worst.id, remoteAddress: worst.remoteAddress, remotePort: worst.remotePort, ports: most, percent: percentOf(most, count) };
+  }
+
+  /** Ports of the range bound globally that are not already counted toward this destination. */
+  boundNotToward(destinationId: number | null): number {
+    if (destinationId === null) return this.bound.size;
+    let extra = 0;
+    for (const port of this.bound) if (!this.destinationPorts.has(destinationId * 65536 + port)) extra++;
+    return extra;
   }
 
   /** A port bound on the wildcard address is taken on every local address. */
   worstLocalAddress(count: number): LocalAddressUsage | null {
+    const wildcardIds: number[] = [];
+    for (const [address, id] of this.addressIds) if (WILDCARDS.has(address)) wildcardIds.push(id);
     const wildcardPorts = new Set<number>();
-    for (const [address, ports] of this.localAddresses) if (WILDCARDS.has(address)) for (const port of ports) wildcardPorts.add(port);
+    if (wildcardIds.length > 0) {
+      for (const key of this.addressPorts) if (wildcardIds.includes(Math.floor(key / 65536))) wildcardPorts.add(key % 65536);
+    }
     let worst: LocalAddressUsage | null = null;
-    for (const [address, ports] of this.localAddresses) {
+    for (const [address, id] of this.addressIds) {
       if (WILDCARDS.has(address)) continue;
-      let size = ports.size;
-      for (const port of wildcardPorts) if (!ports.has(port)) size++;
+      let size = this.portsOn[id]!;
+      for (const port of wildcardPorts) if (!this.addressPorts.has(id * 65536 + port)) size++;
       if (!worst || size > worst.ports) worst = { localAddress: address, ports: size, percent: 0 };
     }
     if (!worst && wildcardPorts.size > 0) worst = { localAddress: '*', ports: wildcardPorts.size, percent: 0 };
@@ -303,7 +389,8 @@ class RangeTally {
 function judgeRanges(usages: readonly RangeUsage[], tallies: readonly RangeTally[], platform: Platform): RangeDiagnosis[] {
   return usages.map((usage, index) => {
     const tally = tallies[index]!;
-    const worstDestination = tally.worstDestination(usage.count);
+    const worst = tally.worstDestination(usage.count);
+    const worstDestination = worst && { remoteAddress: worst.remoteAddress, remotePort: worst.remotePort, ports: worst.ports, percent: worst.percent };
     const worstLocalAddress = tally.worstLocalAddress(usage.count);
     const boundPorts = tally.bound.size;
     let judgedBy: JudgedBy;
@@ -321,7 +408,7 @@ function judgeRanges(usages: readonly RangeUsage[], tallies: readonly RangeTally
     } else {
       const destinationPorts = worstDestination?.ports ?? 0;
       // bound ports are lost to every destination, so they add to the busiest one
-      const combined = Math.min(usage.inUse, destinationPorts + boundPortsNotToward(tally, worstDestination));
+      const combined = Math.min(usage.inUse, destinationPorts + tally.boundNotToward(worst?.id ?? null));
       judgedBy = boundPorts > destinationPorts ? 'bound' : 'destination';
       judgedPorts = Math.max(combined, boundPorts);
       // a nearly full range breaks bind() to port 0 (and connect() after an explicit bind) first: a warning
@@ -341,14 +428,6 @@ function judgeRanges(usages: readonly RangeUsage[], tallies: readonly RangeTally
   });
 }
 
-function boundPortsNotToward(tally: RangeTally, destination: DestinationUsage | null): number {
-  if (!destination) return tally.bound.size;
-  const toward = tally.destinations.get(`${destination.remoteAddress}]${destination.remotePort}`)!.ports;
-  let extra = 0;
-  for (const port of tally.bound) if (!toward.has(port)) extra++;
-  return extra;
-}
-
 function verdictOfEvents(events: ExhaustionEvents | null): Verdict {
   if (!events) return 'ok';
   if (EXHAUSTION_EVENT_IDS.some((id) => (events.counts[id] ?? 0) > 0)) return 'exhausted';
@@ -358,42 +437,26 @@ function verdictOfEvents(events: ExhaustionEvents | null): Verdict {
 
 // ---- per-process tallies and TIME_WAIT inference ---------------------------------------------
 
-const MANY = -1;
-
 /** PID 0 is nobody's: Windows reports TIME_WAIT under it (the Idle "process"), Linux has no PID 0. */
 function ownerOf(endpoint: Endpoint): number | null {
   return endpoint.pid === 0 ? null : endpoint.pid;
 }
 
-function noteOwner(owners: Map<string, number>, key: string, pid: number): void {
+function noteOwner(owners: Map<number, number>, key: number, pid: number): void {
   const known = owners.get(key);
   if (known === undefined) owners.set(key, pid);
   else if (known !== pid) owners.set(key, MANY);
 }
 
-function destinationKey(endpoint: Endpoint): string {
-  return `${endpoint.protocol}/${endpoint.family}/${endpoint.remoteAddress}]${endpoint.remotePort}`;
-}
-
-function listenerKey(protocol: string, family: string, port: number): string {
-  return `${protocol}/${family}/${port}`;
-}
-
-function inferTimeWaitOwner(
-  endpoint: Endpoint,
-  destinationOwners: ReadonlyMap<string, number>,
-  listenerOwners: ReadonlyMap<string, number>,
-): { pid: number | null; reason: string } {
-  const toDestination = destinationOwners.get(destinationKey(endpoint));
-  if (toDestination !== undefined && toDestination !== MANY) {
-    return { pid: toDestination, reason: 'the only process with open connections to that endpoint (inferred)' };
+function inferTimeWaitOwner(destination: Destination, listener: number | undefined): { pid: number | null; reason: string } {
+  if (destination.owner !== NONE && destination.owner !== MANY) {
+    return { pid: destination.owner, reason: 'the only process with open connections to that endpoint (inferred)' };
   }
   // server side: the TIME_WAIT sits on a port that exactly one process listens on
-  const listener = listenerOwners.get(listenerKey(endpoint.protocol, endpoint.family, endpoint.localPort));
   if (listener !== undefined && listener !== MANY) {
     return { pid: listener, reason: 'the process listening on its local port (inferred)' };
   }
-  if (toDestination === MANY) return { pid: null, reason: 'several processes hold connections to that endpoint' };
+  if (destination.owner === MANY) return { pid: null, reason: 'several processes hold connections to that endpoint' };
   return { pid: null, reason: 'no process holds connections to that endpoint now' };
 }
 
