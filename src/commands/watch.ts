@@ -2,6 +2,7 @@
 // trend and the time to exhaustion; Ctrl-C ends with a summary. Samples never overlap: the next one
 // starts only after the previous one finished and the rest of the interval passed.
 import { appendFileSync, closeSync, openSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { totalsByState } from '../core/aggregate.js';
 import { formatDuration } from '../core/trend.js';
@@ -50,7 +51,7 @@ export function parseOutFile(value: unknown): { path: string; format: OutFormat 
   if (value === undefined) return null;
   const path = String(value);
   const match = /\.(csv|ndjson)$/i.exec(path);
-  if (!match || path.length === match[0].length) {
+  if (!match || basename(path).length === match[0].length) {
     throw new UsageError(`invalid --out '${path}': expected a file name ending in .csv or .ndjson`);
   }
   return { path, format: match[1]!.toLowerCase() as OutFormat };

@@ -60,7 +60,8 @@ export function estimateTrend(points: readonly TrendPoint[], target: number, win
   if (current >= target) etaSeconds = 0;
   else if (rising) {
     const eta = (target - current) / slope;
-    etaSeconds = eta <= MAX_ETA_SECONDS ? Math.round(eta) : null;
+    // at least 1: 0 means "already there", which a value under the target is not
+    etaSeconds = eta <= MAX_ETA_SECONDS ? Math.max(1, Math.ceil(eta)) : null;
   }
   return { ratePerMinute, rising, etaSeconds };
 }

@@ -37,11 +37,16 @@ describe('slopePerSecond', () => {
 
 describe('estimateTrend', () => {
   it('gives the rate per minute and the time until the target while rising', () => {
-    // +10 ports per 5 s = 120 per minute; 50 now, target 285: 235 / 2 per s = 117.5 s
+    // +10 ports per 5 s = 120 per minute; 50 now, target 285: 235 / 2 per s = 117.5 s, rounded up
     const trend = estimateTrend(series([10, 20, 30, 40, 50]), 285)!;
     assert.equal(trend.ratePerMinute, 120);
     assert.equal(trend.rising, true);
     assert.equal(trend.etaSeconds, 118);
+  });
+
+  it('never says 0 s (already exhausted) while still under the target', () => {
+    const fast = estimateTrend(series([100, 200, 280], 1), 285)!;
+    assert.equal(fast.etaSeconds, 1);
   });
 
   it('gives no time to exhaustion when flat or falling', () => {

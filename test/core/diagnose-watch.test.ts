@@ -62,7 +62,7 @@ describe('watch samples', () => {
     assert.equal(trend.range, 'tcp_ipv4');
     assert.equal(trend.trend.ratePerMinute, 360);
     assert.equal(exhaustionTarget(300), 285);
-    assert.equal(trend.trend.etaSeconds, Math.round((285 - 190) / 6));
+    assert.equal(trend.trend.etaSeconds, Math.ceil((285 - 190) / 6));
     const record = sampleRecord(samples[3]!, trend, sampleColumns(RANGES));
     assert.equal(record.ratePerMinute, 360);
     assert.equal(record.trendRange, 'tcp_ipv4');

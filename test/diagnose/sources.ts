@@ -91,10 +91,16 @@ setInterval(() => {}, 1000);
 `;
 }
 
-/** Opens connections in steps (step every stepMs, up to total), keeping them: usage that climbs. */
-export function rampingClientSource(step: number, stepMs: number, total: number): string {
+/**
+ * Opens connections in steps (step every stepMs, up to total) and keeps them: usage that climbs. It
+ * starts climbing once `startWhen` holds at least `afterLines` lines (the watch's first rows), so the
+ * watch sees the climb from its start; bounded by a 20 s wait.
+ */
+export function rampingClientSource(options: { step: number; stepMs: number; total: number; startWhen: string; afterLines: number }): string {
+  const { step, stepMs, total, startWhen, afterLines } = options;
   return `
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 const sockets = [];
 let opened = 0;
 const open = () => new Promise((resolve) => {
@@ -102,7 +108,10 @@ const open = () => new Promise((resolve) => {
   socket.once('connect', () => { sockets.push(socket); resolve(true); });
   socket.once('error', () => resolve(false));
 });
+const lines = () => { try { return readFileSync(${JSON.stringify(startWhen)}, 'utf8').split('\\n').filter(Boolean).length; } catch { return 0; } };
 ready({ total: ${total} });
+const waitUntil = Date.now() + 20000;
+while (lines() < ${afterLines} && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 50));
 while (opened < ${total}) {
   for (let i = 0; i < ${step} && opened < ${total}; i++) { await open(); opened++; }
   process.stdout.write('OPENED ' + opened + '\\n');
