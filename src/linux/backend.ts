@@ -74,11 +74,11 @@ export class LinuxBackend implements Backend {
       }
       endpoint.pid = pid;
     }
-    if (hidden > 0 && scan.unreadable > 0) {
-      warnings.push(`owners of ${hidden} sockets hidden: run as root to see every process`);
-    }
+    // without unreadable processes an unmapped inode belongs to another PID namespace or the kernel
+    const hiddenOwners = scan.unreadable > 0 ? hidden : 0;
+    if (hiddenOwners > 0) warnings.push(`owners of ${hiddenOwners} sockets hidden: run as root to see every process`);
     // ProcEndpoint is an Endpoint; the extra inode field is left on rather than copying 30k objects
-    return { takenAt, endpoints, processes, warnings };
+    return { takenAt, endpoints, processes, warnings, hiddenOwners };
   }
 
   private readEndpoints(localPorts: ReadonlySet<number> | undefined): ProcEndpoint[] {
