@@ -755,3 +755,29 @@ function describeAdvice(facts: Facts): string[] {
   return advice;
 }
 
+
+export const VERDICT_LABELS: Record<Verdict, string> = { ok: 'OK', warning: 'WARNING', exhausted: 'EXHAUSTED' };
+
+/**
+ * One line for a header or a status bar, in words (colour may be stripped): the verdict, the range
+ * that decides it and the top culprit, e.g.
+ * "EXHAUSTED tcp/ipv4 300/300 ports toward 127.0.0.1:5000 (100%) · top PID 4242 node 300 ports".
+ */
+export function verdictLine(diagnosis: Diagnosis): string {
+  const worst = diagnosis.usage.reduce<RangeDiagnosis | undefined>((a, b) => (!a || b.judgedPercent > a.judgedPercent ? b : a), undefined);
+  const parts = [VERDICT_LABELS[diagnosis.verdict]];
+  if (worst) {
+    const where =
+      worst.judgedBy === 'destination' && worst.worstDestination
+        ? ` toward ${address(worst.worstDestination.remoteAddress, worst.worstDestination.remotePort)}`
+        : worst.judgedBy === 'local-address' && worst.worstLocalAddress && worst.worstLocalAddress.localAddress !== '*'
+          ? ` on ${worst.worstLocalAddress.localAddress}`
+          : worst.judgedBy === 'bound' ? ' bound' : '';
+    parts.push(`${worst.protocol}/${worst.family} ${worst.judgedPorts}/${worst.count} ports${where} (${worst.judgedPercent}%)`);
+  }
+  const events = diagnosis.events ? EXHAUSTION_EVENT_IDS.reduce((sum, id) => sum + (diagnosis.events!.counts[id] ?? 0), 0) : 0;
+  if (events > 0) parts.push(`${events} Tcpip 4227/4231 events`);
+  const top = diagnosis.culprits[0];
+  if (top) parts.push(`top PID ${top.pid} ${top.processName} ${top.ephemeralPorts} ports`);
+  return parts.join(' · ');
+}

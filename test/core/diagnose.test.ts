@@ -10,6 +10,7 @@ import {
   suggestRange,
   TIME_WAIT_NOTABLE,
   verdictOfPercent,
+  verdictLine,
   verdictReaches,
   type DiagnoseInput,
 } from '../../src/core/diagnose.js';
@@ -252,7 +253,7 @@ describe('CLOSE_WAIT and handles', () => {
   });
 });
 
-describe('Windows: judged globally per local address', () => {
+describe('Windows shapes (built in memory): judged globally per local address, Tcpip events', () => {
   function windows(endpoints: ReturnType<typeof tcp>[], events: ExhaustionEvents | null = null, ranges = windowsRanges(49152, 1000)): DiagnoseInput {
     return { snapshot: snapshotOf(endpoints, processes([10, 'client.exe'], [11, 'other.exe'])), ranges, events, platform: 'windows' };
   }
@@ -411,5 +412,19 @@ describe('culprits', () => {
     assert.equal(tcp6.verdict, 'exhausted');
     assert.equal(result.usage[0]!.verdict, 'ok');
     assert.match(result.evidence.join('\n'), /\[::1\]:5000/);
+  });
+});
+
+describe('verdictLine (the terminal view header)', () => {
+  it('says the verdict, the deciding range and the top culprit in words', () => {
+    const exhausted = diagnose(linux(connections(40000, 300, LISTENER, 'ESTABLISHED', 10)));
+    assert.equal(verdictLine(exhausted), 'EXHAUSTED · tcp/ipv4 300/300 ports toward 127.0.0.1:5000 (100%) · top PID 10 client 300 ports');
+    assert.equal(verdictLine(diagnose(linux([]))), 'OK · tcp/ipv4 0/300 ports (0%)');
+  });
+
+  it('counts Windows events', () => {
+    const events: ExhaustionEvents = { since: '2025-01-01T00:00:00.000Z', counts: { '4227': 2, '4231': 1 }, latest: {} };
+    const result = diagnose({ snapshot: snapshotOf([], processes()), ranges: windowsRanges(), events, platform: 'windows' });
+    assert.equal(verdictLine(result), 'EXHAUSTED · tcp/ipv4 0/16384 ports (0%) · 3 Tcpip 4227/4231 events');
   });
 });
