@@ -17,9 +17,9 @@ import {
   type WatchSample,
   type WatchSummary,
 } from '../core/watchsample.js';
-import { UsageError } from '../errors.js';
+import { BackendError, UsageError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
-import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { withBackend, type GlobalArgs } from './common.js';
 import { diagnoseBackend } from './diagnose.js';
 
 interface WatchArgs extends GlobalArgs {
@@ -78,7 +78,7 @@ async function runWatch(args: ArgumentsCamelCase<WatchArgs>): Promise<void> {
         const trend = history.trend();
         const record = sampleRecord(sample, trend, columns);
         sink?.append(record);
-        if (args.json) printJson(runtime, record);
+        if (args.json) runtime.stdout(`${JSON.stringify(record)}\n`); // NDJSON: one line each, even at a terminal
         else runtime.stdout(`${liveLine(sample, trend)}\n`);
         if (count !== null && taken + 1 >= count) break;
         await stop.sleep(Math.max(0, intervalMs - (Date.now() - started)));
@@ -87,7 +87,7 @@ async function runWatch(args: ArgumentsCamelCase<WatchArgs>): Promise<void> {
       stop.dispose();
     }
     const summary = history.summary();
-    if (args.json) printJson(runtime, { summary: { ...summary, out: out?.path ?? null } });
+    if (args.json) runtime.stdout(`${JSON.stringify({ summary: { ...summary, out: out?.path ?? null } })}\n`);
     else runtime.stdout(formatSummary(summary, out?.path ?? null));
   });
 }
@@ -113,9 +113,18 @@ function openSink(path: string, format: OutFormat, columns: readonly string[]): 
     else if (`${firstLine}\n` !== header) {
       throw new UsageError(`--out '${path}' already holds CSV with other columns: choose a new file name`);
     }
-    return { append: (record) => appendFileSync(path, csvLine(columns.map((column) => record[column] ?? null))) };
+    return { append: (record) => appendOrFail(path, csvLine(columns.map((column) => record[column] ?? null))) };
   }
-  return { append: (record) => appendFileSync(path, `${JSON.stringify(record)}\n`) };
+  return { append: (record) => appendOrFail(path, `${JSON.stringify(record)}\n`) };
+}
+
+/** A full disk or a file removed under us ends the watch with one line, not a stack trace. */
+function appendOrFail(path: string, text: string): void {
+  try {
+    appendFileSync(path, text);
+  } catch (error) {
+    throw new BackendError(`cannot append to --out '${path}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
 }
 
 /** Creates the file if needed (so a bad directory fails before the first sample) and returns its first line. */
