@@ -41,11 +41,11 @@ function ssLine(endpoint: Endpoint): string {
   return `${state.padEnd(10)} 0      0      ${endpoint.localAddress}:${endpoint.localPort}   ${peer}`;
 }
 
-export async function run(sockets = 30_000, runs = 30): Promise<DiagnoseBenchResult> {
+export async function run(sockets = 30_000, runs = 60): Promise<DiagnoseBenchResult> {
   const snapshot = busySnapshot(sockets);
   const ranges = linuxRanges(32768, 28232);
   const input = { snapshot, ranges, events: null, platform: 'linux' as const };
-  for (let i = 0; i < 5; i++) diagnose(input); // warm up the JIT
+  for (let i = 0; i < 10; i++) diagnose(input); // warm up the JIT
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
