@@ -2,36 +2,24 @@
 // the filter prompt, the detail pane and the kill dialog on top. The backend comes in as a prop; the
 // analysis of a snapshot happens once, in the refresh loop; sorting and filtering are memoized, so a
 // key press costs a sort of a few hundred rows at most, never a pass over the sockets.
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import React, { useEffect, useMemo, useReducer, useRef } from 'react';
 import { Box, Text, useApp } from 'ink';
 import type { Backend } from '../backend.js';
-import { sortProcessRows, type SortKey } from '../core/aggregate.js';
+import { sortProcessRows, type ProcessRow, type SortKey } from '../core/aggregate.js';
 import { HANDLE_SUSPECT_THRESHOLD } from '../core/handles.js';
-import {
-  clampIndex,
-  endpointsOfProcess,
-  filterRows,
-  indexOfSelection,
-  moveIndex,
-  nextSortKey,
-  parseViewFilter,
-  portsToName,
-  scrollOffset,
-  stepInterval,
-  type Move,
-} from '../core/view.js';
+import { endpointsOfProcess, filterRows, indexOfSelection, parseViewFilter, portsToName, scrollOffset, type SnapshotAnalysis } from '../core/view.js';
 import { DetailPane, detailRows } from './DetailPane.js';
 import { clock, fit, layoutTable, SUSPECT_MARK } from './draw.js';
 import { Header, headerHeight } from './Header.js';
 import { HelpScreen } from './HelpScreen.js';
-import { actionFor, DETAIL_KEYS, FILTER_KEYS, GLOBAL_KEYS, LIST_KEYS } from './keys.js';
-import { afterKill, afterKillError, CLOSED, killOptions, openKillDialog, type KillDialog } from './killDialog.js';
+import { killOptions, openKillDialog } from './killDialog.js';
 import { KillDialogView } from './KillDialogView.js';
 import { ProcessTable } from './ProcessTable.js';
 import { useKeys } from './useKeys.js';
 import { useSnapshot } from './useSnapshot.js';
 import { useTerminalSize, type TerminalSize } from './useTerminalSize.js';
 import { verdictFor } from './verdict.js';
+import { initialViewState, reduceView, type KeyContext, type ViewAction, type ViewState } from './viewState.js';
 
 export interface AppProps {
   backend: Backend;
@@ -46,16 +34,29 @@ export interface AppProps {
   parentPid?: number;
 }
 
-type Overlay = { kind: 'none' } | { kind: 'help' } | { kind: 'filter' } | { kind: 'detail'; pid: number; offset: number };
-
-const NONE: Overlay = { kind: 'none' };
-
-const MOVES: Partial<Record<string, Move>> = {
-  up: 'up', down: 'down', pageUp: 'pageUp', pageDown: 'pageDown', home: 'home', end: 'end',
-};
-
 /** Lines under the main area: the status line and the key hints. One terminal row stays free so Ink never scrolls. */
 const FOOTER_LINES = 2;
+
+/**
+ * Sorted and filtered rows, remembered for the last analysis, sort and filter: the render and the
+ * key reducer ask for the same thing and get the same array, computed once.
+ */
+function useRowsFor(analysis: SnapshotAnalysis | null) {
+  return useMemo(() => {
+    let last: { sort: ViewState['sort']; filterText: string; rows: readonly ProcessRow[] } | null = null;
+    let sortedFor: { sort: ViewState['sort']; rows: ProcessRow[] } | null = null;
+    return (sort: ViewState['sort'], filterText: string): readonly ProcessRow[] => {
+      if (!analysis) return [];
+      if (last && last.sort.key === sort.key && last.sort.descending === sort.descending && last.filterText === filterText) return last.rows;
+      if (!sortedFor || sortedFor.sort.key !== sort.key || sortedFor.sort.descending !== sort.descending) {
+        sortedFor = { sort, rows: sortProcessRows(analysis.rows, sort.key, sort.descending) };
+      }
+      const rows = filterRows(sortedFor.rows, parseViewFilter(filterText), analysis.snapshot.endpoints);
+      last = { sort, filterText, rows };
+      return rows;
+    };
+  }, [analysis]);
+}
 
 export function App(props: AppProps) {
   const { backend } = props;
@@ -63,23 +64,22 @@ export function App(props: AppProps) {
   const terminal = useTerminalSize();
   const size = props.size ?? terminal;
 
-  const [intervalSeconds, setIntervalSeconds] = useState(props.intervalSeconds);
-  const [paused, setPaused] = useState(false);
-  const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: props.sortKey ?? 'sockets', descending: true });
-  const [filterText, setFilterText] = useState(props.filter ?? '');
-  const [selection, setSelection] = useState<{ pid: number | null; index: number }>({ pid: null, index: 0 });
-  const [overlay, setOverlay] = useState<Overlay>(NONE);
-  const [killDialog, setKillDialog] = useState<KillDialog>(CLOSED);
+  const contextRef = useRef<KeyContext | null>(null);
+  const [state, dispatch] = useReducer(
+    (current: ViewState, action: ViewAction) => reduceView(current, action, contextRef.current!),
+    undefined,
+    () => initialViewState(props.intervalSeconds, props.sortKey ?? 'sockets', props.filter ?? ''),
+  );
   const offsetRef = useRef(0);
 
-  const { analysis, error, history, refreshNow } = useSnapshot(backend, intervalSeconds, paused);
-  const sorted = useMemo(() => (analysis ? sortProcessRows(analysis.rows, sort.key, sort.descending) : []), [analysis, sort]);
-  const filter = useMemo(() => parseViewFilter(filterText), [filterText]);
-  const rows = useMemo(() => filterRows(sorted, filter, analysis?.snapshot.endpoints ?? []), [sorted, filter, analysis]);
-  const pids = useMemo(() => rows.map((row) => row.pid), [rows]);
-  const layout = useMemo(() => layoutTable(rows, size.columns, sort.key, sort.descending), [rows, size.columns, sort]);
+  const { analysis, error, history, refreshNow } = useSnapshot(backend, state.intervalSeconds, state.paused);
+  const rowsFor = useRowsFor(analysis);
+  const rows = rowsFor(state.sort, state.filterText);
+  const total = analysis?.rows.length ?? 0;
+  const filter = useMemo(() => parseViewFilter(state.filterText), [state.filterText]);
+  const layout = useMemo(() => layoutTable(rows, size.columns, state.sort.key, state.sort.descending), [rows, size.columns, state.sort]);
   const verdict = useMemo(() => (analysis ? verdictFor(analysis) : null), [analysis]);
-  const detailPid = overlay.kind === 'detail' ? overlay.pid : null;
+  const detailPid = state.overlay.kind === 'detail' ? state.overlay.pid : null;
   const detailEndpoints = useMemo(
     () => (analysis && detailPid !== null ? endpointsOfProcess(analysis.snapshot.endpoints, detailPid) : []),
     [analysis, detailPid],
@@ -89,134 +89,85 @@ export function App(props: AppProps) {
   const mainHeight = Math.max(3, size.rows - 1 - headerHeight(analysis?.usage.length ?? 0, warnings.length, verdict !== null) - FOOTER_LINES);
   const tableRows = mainHeight - 1;
 
-  const selectedIndex = indexOfSelection(pids, selection.pid, selection.index);
+  const selectedIndex = indexOfSelection(rows.map((row) => row.pid), state.selection.pid, state.selection.index);
   const selectedRow = rows[selectedIndex];
   const offset = scrollOffset(offsetRef.current, selectedIndex, tableRows, rows.length);
   offsetRef.current = offset;
 
+  contextRef.current = {
+    rowsFor,
+    pageSize: tableRows,
+    detailPageSize: detailRows(mainHeight),
+    detailCount: (pid) => (pid === detailPid ? detailEndpoints.length : 0),
+    killDialogFor: (row, force) => {
+      const info = analysis?.snapshot.processes.get(row.pid);
+      const own = analysis?.snapshot.endpoints.filter((endpoint) => endpoint.pid === row.pid) ?? [];
+      return openKillDialog(
+        { target: { pid: row.pid, name: info?.name ?? row.processName, startTime: info?.startTime ?? null }, ports: portsToName(own), force },
+        { platform: backend.platform, selfPid: props.selfPid ?? process.pid, parentPid: props.parentPid ?? process.ppid },
+      );
+    },
+  };
+
+  useKeys((keyName, raw) => dispatch({ type: 'key', keyName, raw }));
+
+  useEffect(() => {
+    if (state.quitting) exit();
+  }, [state.quitting, exit]);
+
   // the selected process left the list (exited, filtered out): the row now under the cursor is the selection
   useEffect(() => {
-    if (selectedRow && selectedRow.pid !== selection.pid) setSelection({ pid: selectedRow.pid, index: selectedIndex });
-  }, [selectedRow, selectedIndex, selection.pid]);
+    if (selectedRow && selectedRow.pid !== state.selection.pid) dispatch({ type: 'pin', from: state.selection.pid, pid: selectedRow.pid, index: selectedIndex });
+  }, [selectedRow, selectedIndex, state.selection.pid]);
 
-  const select = (index: number) => setSelection({ pid: rows[index]?.pid ?? null, index });
-
-  const openKill = (force: boolean) => {
-    if (!selectedRow || !analysis) return;
-    const info = analysis.snapshot.processes.get(selectedRow.pid);
-    const own = analysis.snapshot.endpoints.filter((endpoint) => endpoint.pid === selectedRow.pid);
-    setKillDialog(
-      openKillDialog(
-        {
-          target: { pid: selectedRow.pid, name: info?.name ?? selectedRow.processName, startTime: info?.startTime ?? null },
-          ports: portsToName(own),
-          force,
-        },
-        { platform: backend.platform, selfPid: props.selfPid ?? process.pid, parentPid: props.parentPid ?? process.ppid },
-      ),
-    );
-  };
-
-  const confirmKill = () => {
-    if (killDialog.phase !== 'confirm') return;
-    const working = { ...killDialog, phase: 'working' as const };
-    setKillDialog(working);
-    backend.kill(working.target, killOptions(working.force)).then(
+  // `y` in the dialog moved it to working: now ask the backend, once
+  const { killDialog } = state;
+  useEffect(() => {
+    if (killDialog.phase !== 'working') return;
+    backend.kill(killDialog.target, killOptions(killDialog.force)).then(
       (result) => {
-        setKillDialog(afterKill(working, result));
+        dispatch({ type: 'killDone', result });
         if (result.outcome === 'stopped' || result.outcome === 'gone') void refreshNow();
       },
-      (failure: unknown) => setKillDialog(afterKillError(working, failure)),
+      (failure: unknown) => dispatch({ type: 'killFailed', error: failure }),
     );
-  };
+  }, [killDialog, backend, refreshNow]);
 
-  const listActive = overlay.kind === 'none' && killDialog.phase === 'closed';
-
-  useKeys((keyName) => {
-    if (actionFor(GLOBAL_KEYS, keyName) === 'quit') exit();
-  });
-
-  useKeys((keyName) => {
-    const action = actionFor(LIST_KEYS, keyName);
-    if (action === null) return;
-    const move = MOVES[action];
-    if (move) {
-      select(moveIndex(selectedIndex, move, rows.length, tableRows));
-      return;
-    }
-    switch (action) {
-      case 'quit': exit(); break;
-      case 'help': setOverlay({ kind: 'help' }); break;
-      case 'cycleSort': setSort((current) => ({ key: nextSortKey(current.key), descending: true })); break;
-      case 'reverseSort': setSort((current) => ({ ...current, descending: !current.descending })); break;
-      case 'sortHandles': setSort({ key: 'handles', descending: true }); break;
-      case 'filter': setOverlay({ kind: 'filter' }); break;
-      case 'clearFilter': setFilterText(''); break;
-      case 'details': if (selectedRow) setOverlay({ kind: 'detail', pid: selectedRow.pid, offset: 0 }); break;
-      case 'kill': openKill(false); break;
-      case 'forceKill': openKill(true); break;
-      case 'pause': setPaused((current) => !current); break;
-      case 'faster': setIntervalSeconds((current) => stepInterval(current, -1)); break;
-      case 'slower': setIntervalSeconds((current) => stepInterval(current, 1)); break;
-      default: break;
-    }
-  }, listActive);
-
-  useKeys((keyName, raw) => {
-    const action = actionFor(FILTER_KEYS, keyName);
-    if (action === 'accept') setOverlay(NONE);
-    else if (action === 'cancel') {
-      setFilterText('');
-      setOverlay(NONE);
-    } else if (action === 'erase') setFilterText((text) => text.slice(0, -1));
-    else if (isPrintable(raw)) setFilterText((text) => text + raw);
-  }, overlay.kind === 'filter' && killDialog.phase === 'closed');
-
-  useKeys((keyName) => {
-    if (overlay.kind !== 'detail') return;
-    const action = actionFor(DETAIL_KEYS, keyName);
-    if (action === 'quit') exit();
-    else if (action === 'close') setOverlay(NONE);
-    else if (action !== null) {
-      const shown = detailRows(mainHeight);
-      const lastOffset = Math.max(0, detailEndpoints.length - shown);
-      setOverlay({ ...overlay, offset: moveIndex(clampIndex(overlay.offset, lastOffset + 1), action, lastOffset + 1, shown) });
-    }
-  }, overlay.kind === 'detail' && killDialog.phase === 'closed');
-
-  if (overlay.kind === 'help') return <HelpScreen onClose={() => setOverlay(NONE)} />;
+  if (state.overlay.kind === 'help') return <HelpScreen />;
 
   let main: React.ReactNode;
   if (killDialog.phase !== 'closed') {
-    main = <KillDialogView dialog={killDialog} platform={backend.platform} onConfirm={confirmKill} onClose={() => setKillDialog(CLOSED)} />;
-  } else if (overlay.kind === 'detail' && analysis) {
+    main = <KillDialogView dialog={killDialog} platform={backend.platform} />;
+  } else if (state.overlay.kind === 'detail' && analysis) {
     const lastOffset = Math.max(0, detailEndpoints.length - detailRows(mainHeight));
     main = (
       <DetailPane
-        pid={overlay.pid}
-        info={analysis.snapshot.processes.get(overlay.pid)}
+        pid={state.overlay.pid}
+        info={analysis.snapshot.processes.get(state.overlay.pid)}
         endpoints={detailEndpoints}
-        offset={Math.min(overlay.offset, lastOffset)}
+        offset={Math.min(state.overlay.offset, lastOffset)}
         height={mainHeight}
         width={size.columns}
       />
     );
   } else if (analysis) {
-    main = <ProcessTable rows={rows} layout={layout} selectedIndex={selectedIndex} offset={offset} height={tableRows}
-        emptyText={filter ? `no process matches '${filter.text}'` : 'no process holds a socket'} />;
+    main = (
+      <ProcessTable rows={rows} layout={layout} selectedIndex={selectedIndex} offset={offset} height={tableRows}
+        emptyText={filter ? `no process matches '${filter.text}'` : 'no process holds a socket'} />
+    );
   } else {
     main = <Text>{error ? `cannot collect: ${error.message}` : 'collecting the first snapshot...'}</Text>;
   }
 
   const status = statusLine({
-    editing: overlay.kind === 'filter',
-    filterText,
+    editing: state.overlay.kind === 'filter',
+    filterText: state.filterText,
     filterActive: filter !== null,
     shown: rows.length,
-    total: sorted.length,
+    total,
     suspects: rows.some((row) => row.handleSuspect),
-    sortKey: sort.key,
-    descending: sort.descending,
+    sortKey: state.sort.key,
+    descending: state.sort.descending,
   });
 
   return (
@@ -226,8 +177,8 @@ export function App(props: AppProps) {
         hostName={props.hostName}
         backendName={backend.name}
         takenAt={analysis?.snapshot.takenAt ?? null}
-        intervalSeconds={intervalSeconds}
-        paused={paused}
+        intervalSeconds={state.intervalSeconds}
+        paused={state.paused}
         usage={analysis?.usage ?? []}
         history={history}
         totals={analysis?.totals ?? {}}
@@ -272,8 +223,4 @@ export function statusLine(facts: StatusFacts): string {
   ];
   if (facts.suspects) parts.push(`${SUSPECT_MARK} more than ${HANDLE_SUSPECT_THRESHOLD} handles`);
   return parts.join('  |  ');
-}
-
-function isPrintable(raw: string): boolean {
-  return raw.length > 0 && [...raw].every((char) => char >= ' ' && char !== '\u007f');
 }

@@ -6,10 +6,8 @@ import { Table } from '@alcalzone/ink-table';
 import { HANDLE_SUSPECT_THRESHOLD } from '../core/handles.js';
 import { GLOBAL_KEYS, keysOf, LIST_ACTION_HELP, LIST_KEYS } from './keys.js';
 import { SUSPECT_MARK } from './draw.js';
-import { useKeys } from './useKeys.js';
 
-export function HelpScreen({ onClose }: { onClose(): void }) {
-  useKeys(() => onClose());
+export function HelpScreen() {
   const rows = LIST_ACTION_HELP.map(([what, actions]) => {
     // "s F6 / S / h" lines up with "next sort column / reverse / by handles"
     const keys = what.includes(' / ') ? actions.map((action) => keysOf(LIST_KEYS, [action])).join(' / ') : keysOf(LIST_KEYS, actions);

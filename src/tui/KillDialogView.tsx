@@ -1,25 +1,16 @@
 // The kill dialog: who is about to be stopped (a one-row ink-table: PID, NAME, PORTS), how, and then
-// the outcome or the error, inside the dialog. It owns the keyboard while open; the list is muted.
+// the outcome or the error, inside the dialog. Its keys are handled in viewState.ts.
 import React from 'react';
 import { Box, Text } from 'ink';
 import { Table } from '@alcalzone/ink-table';
-import { CONFIRM_KEYS } from './keys.js';
 import { describeMethod, describePorts, type KillDialog } from './killDialog.js';
-import { useKeys } from './useKeys.js';
 
 export interface KillDialogViewProps {
   dialog: Exclude<KillDialog, { phase: 'closed' }>;
   platform: 'linux' | 'windows';
-  onConfirm(): void;
-  onClose(): void;
 }
 
-export function KillDialogView({ dialog, platform, onConfirm, onClose }: KillDialogViewProps) {
-  useKeys((keyName) => {
-    if (dialog.phase === 'working') return; // the answer is on its way; nothing to cancel any more
-    if (dialog.phase === 'confirm' && (CONFIRM_KEYS.confirm as readonly string[]).includes(keyName)) onConfirm();
-    else onClose();
-  });
+export function KillDialogView({ dialog, platform }: KillDialogViewProps) {
   const { target } = dialog;
   const subject = [{ PID: target.pid, NAME: target.name, PORTS: describePorts(dialog.ports) }];
   return (

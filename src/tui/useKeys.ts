@@ -1,7 +1,7 @@
 // Keyboard input by key name. Ink's useInput cannot tell F9 from the other function keys (it hands
 // them over as an empty string), so this hook listens to the same input events Ink parses from
-// stdin and names the keys itself (decodeKey). `isActive: false` mutes a handler, as useInput's does:
-// the list is deaf while a dialog is open.
+// stdin and names the keys itself (decodeKey). `isActive: false` mutes the handler, as useInput's
+// does. The App uses one handler feeding a reducer (see viewState.ts for why not one per component).
 import { useEffect, useRef } from 'react';
 import { useStdin } from 'ink';
 import { decodeKey, splitKeys } from './keys.js';
