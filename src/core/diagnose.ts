@@ -764,8 +764,13 @@ export const VERDICT_LABELS: Record<Verdict, string> = { ok: 'OK', warning: 'WAR
  * "EXHAUSTED tcp/ipv4 300/300 ports toward 127.0.0.1:5000 (100%) · top PID 4242 node 300 ports".
  */
 export function verdictLine(diagnosis: Diagnosis): string {
+  return [VERDICT_LABELS[diagnosis.verdict], ...verdictDetails(diagnosis)].join(' · ');
+}
+
+/** The verdict line's parts after the label: the worst range, events, the top culprit. */
+export function verdictDetails(diagnosis: Diagnosis): string[] {
   const worst = diagnosis.usage.reduce<RangeDiagnosis | undefined>((a, b) => (!a || b.judgedPercent > a.judgedPercent ? b : a), undefined);
-  const parts = [VERDICT_LABELS[diagnosis.verdict]];
+  const parts: string[] = [];
   if (worst) {
     const where =
       worst.judgedBy === 'destination' && worst.worstDestination
@@ -779,5 +784,5 @@ export function verdictLine(diagnosis: Diagnosis): string {
   if (events > 0) parts.push(`${events} Tcpip 4227/4231 events`);
   const top = diagnosis.culprits[0];
   if (top) parts.push(`top PID ${top.pid} ${top.processName} ${top.ephemeralPorts} ports`);
-  return parts.join(' · ');
+  return parts;
 }

@@ -26,7 +26,7 @@ export interface HeaderProps {
   totals: Partial<StateTotals>;
   socketCount: number;
   warnings: readonly string[];
-  /** the diagnose verdict, one line under the gauges; null until diagnose is merged */
+  /** the diagnose verdict, one line under the gauges; null before the first snapshot */
   verdict: HeaderVerdict | null;
 }
 
@@ -63,7 +63,7 @@ export function Header(props: HeaderProps) {
       <Text wrap="truncate">{fit(`sockets ${props.socketCount}  ${totals}`, width)}</Text>
       {props.verdict && (
         <Text wrap="truncate">
-          <Text color={LEVEL_COLOR[props.verdict.level]} bold>{props.verdict.level}</Text> {fit(props.verdict.text, width - 5)}
+          <Text color={LEVEL_COLOR[props.verdict.level]} bold>{props.verdict.label}</Text> {fit(props.verdict.text, width - props.verdict.label.length - 1)}
         </Text>
       )}
       {warningLines.map((line, index) => (

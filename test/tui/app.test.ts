@@ -6,6 +6,7 @@ import { afterEach, test } from 'node:test';
 import { createElement } from 'react';
 import { cleanup, render } from 'ink-testing-library';
 import type { Snapshot } from '../../src/core/model.js';
+import { makeRange } from '../../src/core/ranges.js';
 import { App, type AppProps } from '../../src/tui/App.js';
 import { buildSnapshot, FakeBackend, waitFor, type FakeProcess } from './fakeBackend.js';
 
@@ -292,4 +293,18 @@ test('q quits: the app unmounts and stops reading keys', async () => {
   assert.ok(ui.view.stdin.listenerCount('readable') > 0);
   await ui.press('q');
   await waitFor(() => ui.view.stdin.listenerCount('readable') === 0, 'stdin released');
+});
+
+test("the header carries diagnose's verdict in words: OK on a quiet machine, EXHAUSTED with the culprit when the range is full", async () => {
+  const quiet = start([buildSnapshot(PROCESSES)]);
+  await quiet.until('postgres');
+  assert.match(quiet.frame(), /^OK tcp\/ipv4 35\/28232 ports toward 127\.0\.0\.1:5432 \(0\.1%\) · top PID 202 postgres 20 ports$/m);
+  cleanup();
+
+  // a 300-port range with 299 connections to one destination: exhausted by Linux's per-destination rule
+  const full = start([buildSnapshot([{ pid: 777, name: 'hog', established: 299 }])], {}, (backend) => {
+    backend.ranges = [makeRange('tcp', 'ipv4', 40000, 300)];
+  });
+  await full.until('hog');
+  assert.match(full.frame(), /^EXHAUSTED tcp\/ipv4 299\/300 ports toward 127\.0\.0\.1:5432 \(99\.7%\) · top PID 777 hog 299 ports$/m);
 });
