@@ -40,9 +40,17 @@ export interface LevelResult {
   result: MeasureResult;
 }
 
-export async function run(options: { levels?: readonly number[]; runs?: number } = {}): Promise<LevelResult[]> {
-  const levels = options.levels ?? LEVELS;
-  const runs = options.runs ?? RUNS;
+export interface LinuxCollectOptions {
+  levels?: readonly number[];
+  runs?: number;
+  /** a built checkout of another porttop version to time beside this one (PORTTOP_BENCH_BASELINE) */
+  baselineRoot?: string;
+}
+
+export async function run(options: LinuxCollectOptions = {}): Promise<LevelResult[]> {
+  const levels = options.levels ?? envLevels() ?? LEVELS;
+  const runs = options.runs ?? (Number(process.env.PORTTOP_BENCH_RUNS) || RUNS);
+  const baselineRoot = options.baselineRoot ?? process.env.PORTTOP_BENCH_BASELINE;
   console.log('\n== Linux collection: porttop vs ss and lsof ==');
   const missing = prerequisitesMissing();
   if (missing) {
@@ -68,7 +76,7 @@ export async function run(options: { levels?: readonly number[]; runs?: number }
       const portLast = await load.startListener();
       await load.addTimeWait(TIME_WAIT_PER_LEVEL[level as keyof typeof TIME_WAIT_PER_LEVEL] ?? Math.floor(level / 10));
       const loadBefore = machineLoad();
-      const result = await measureInside(namespace, { runs, portFirst, portLast });
+      const result = await measureInside(namespace, { runs, portFirst, portLast, ...(baselineRoot ? { baselineRoot } : {}) });
       const levelResult = { level, loadBefore, loadAfter: machineLoad(), result };
       results.push(levelResult);
       printLevel(levelResult);
@@ -88,7 +96,20 @@ function prerequisitesMissing(): string | null {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (apt-get install ${tool === 'ss' ? 'iproute2' : 'lsof'})`;
   }
   if (!existsSync(`${ROOT}dist/cli.js`)) return 'porttop is not built (npx tsc -p tsconfig.json)';
+  const baseline = process.env.PORTTOP_BENCH_BASELINE;
+  if (baseline && !existsSync(`${baseline}/dist/cli.js`)) return `PORTTOP_BENCH_BASELINE=${baseline} holds no built porttop (dist/cli.js)`;
   return null;
+}
+
+/** PORTTOP_BENCH_LEVELS=1000,10000 runs only those levels (e.g. a quick look while optimizing). */
+function envLevels(): number[] | undefined {
+  const text = process.env.PORTTOP_BENCH_LEVELS;
+  if (!text) return undefined;
+  const levels = text.split(',').map(Number);
+  if (levels.some((level) => !Number.isInteger(level) || level < 2 || level > 50_000)) {
+    throw new Error(`PORTTOP_BENCH_LEVELS='${text}': expected socket counts from 2 to 50000 (the namespace has 28232 ephemeral ports), comma-separated`);
+  }
+  return levels;
 }
 
 function lsofVersion(): string {
@@ -171,6 +192,10 @@ function printLevel({ level, loadBefore, loadAfter, result }: LevelResult): void
       `who/ss -ltnp ${ratio(medianOf(result, 'who') / medianOf(result, 'ss-port'))}, ` +
       `who (owner last)/ss -ltnp ${ratio(medianOf(result, 'who-last') / medianOf(result, 'ss-port-last'))}`,
   );
+  const baseList = medianOf(result, 'base-list');
+  if (Number.isFinite(baseList)) {
+    console.log(`against the baseline: list ${ratio(baseList / list)} faster, who ${ratio(medianOf(result, 'base-who') / medianOf(result, 'who'))} faster`);
+  }
   for (const problem of result.checks) console.log(`CHECK FAILED: ${problem}`);
   if (result.checks.length === 0) console.log('checks: porttop and ss agree on the owned sockets and on both listeners');
 }

@@ -16,6 +16,8 @@ export interface MeasureSpec {
   portFirst: number;
   /** the listener started after the load: the worst case for stopping the fd scan early */
   portLast: number;
+  /** another built checkout of porttop (e.g. an older commit) to time beside this one, same load */
+  baselineRoot?: string;
 }
 
 export interface CommandSpec {
@@ -59,6 +61,16 @@ export function commandsFor(spec: MeasureSpec): CommandSpec[] {
     { key: 'ss-port', label: "ss -ltnp 'sport = :P'", argv: ['ss', '-ltnp', `sport = :${spec.portFirst}`], okStatuses: [0] },
     { key: 'who-last', label: 'porttop who P (owner started last)', argv: [node, BIN, 'who', String(spec.portLast)], okStatuses: [0] },
     { key: 'ss-port-last', label: "ss -ltnp 'sport = :P' (same port)", argv: ['ss', '-ltnp', `sport = :${spec.portLast}`], okStatuses: [0] },
+    ...baselineCommands(spec),
+  ];
+}
+
+function baselineCommands(spec: MeasureSpec): CommandSpec[] {
+  if (!spec.baselineRoot) return [];
+  const bin = `${spec.baselineRoot}/bin/porttop.js`;
+  return [
+    { key: 'base-list', label: 'baseline: porttop list --json', argv: [process.execPath, bin, 'list', '--json'], okStatuses: [0] },
+    { key: 'base-who', label: 'baseline: porttop who P', argv: [process.execPath, bin, 'who', String(spec.portFirst)], okStatuses: [0] },
   ];
 }
 
@@ -166,7 +178,7 @@ export async function measure(spec: MeasureSpec): Promise<MeasureResult> {
     closeSync(devNull);
   }
   for (const [index, command] of commands.entries()) {
-    if (command.key !== 'tables') times[index]!.maxRssKiB = peakRss(command);
+    if (command.key !== 'tables' && command.key !== 'node') times[index]!.maxRssKiB = peakRss(command);
   }
   const checks = sanityChecks(spec, sockets);
   const inProcess = await timeInProcess(spec);
