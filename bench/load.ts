@@ -20,7 +20,7 @@ export interface ConnectionHolderData {
  * Ready once the server has accepted every connection (so each socket has an fd and an inode).
  */
 export function connectionHolderSource(host: string, connections: number): string {
-  return `
+  return `${EXIT_WITH_PARENT}
 import net from 'node:net';
 const host = ${JSON.stringify(host)};
 const wanted = ${connections};
@@ -59,7 +59,7 @@ server.listen({ port: 0, host, backlog: 1024 }, async () => {
  * side first, leaving `count` sockets in TIME_WAIT (kernel-owned, no fd) for about 60 s.
  */
 export function timeWaitMakerSource(count: number): string {
-  return `
+  return `${EXIT_WITH_PARENT}
 import net from 'node:net';
 const server = net.createServer((socket) => { socket.on('error', () => {}); socket.resume(); });
 server.listen({ port: 0, host: '127.0.0.1', backlog: 1024 }, async () => {
@@ -79,8 +79,17 @@ server.listen({ port: 0, host: '127.0.0.1', backlog: 1024 }, async () => {
 `;
 }
 
+/**
+ * Prepended to every load child: exit when the benchmark that started it is gone (killed, crashed),
+ * so no socket-holding process outlives it. Under `ip netns exec` the benchmark is the direct parent.
+ */
+const EXIT_WITH_PARENT = `
+const startedBy = process.ppid;
+setInterval(() => { if (process.ppid !== startedBy) process.exit(0); }, 500).unref();
+`;
+
 /** One listener and nothing else: the port `porttop who P` and `ss -ltnp 'sport = :P'` look up. */
-export const LISTENER_SOURCE = `
+export const LISTENER_SOURCE = `${EXIT_WITH_PARENT}
 import net from 'node:net';
 const server = net.createServer((socket) => socket.destroy());
 server.listen({ port: 0, host: '127.0.0.1' }, () => ready({ port: server.address().port }));

@@ -6,7 +6,7 @@
 // moment on this shared machine hits every command alike. Then LinuxBackend.snapshot() is timed
 // in-process, from the built dist/ (what `porttop` runs), without Node start-up, yargs or JSON.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
@@ -42,6 +42,8 @@ export interface MeasureResult {
   commands: CommandTimes[];
   inProcess: { fullMs: number[]; onePortMs: number[]; endpoints: number; owned: number };
   checks: string[];
+  /** every process's fds (not only the namespace's): what an owner scan has to read */
+  machineFds: { processes: number; fds: number };
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -117,6 +119,21 @@ function countSockets(): MeasureResult['sockets'] {
   };
 }
 
+function countMachineFds(): MeasureResult['machineFds'] {
+  let processes = 0;
+  let fds = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      fds += readdirSync(`/proc/${entry}/fd`).length;
+      processes++;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return { processes, fds };
+}
+
 /** Does porttop agree with ss on this load? (It should; a benchmark of a wrong answer is worthless.) */
 function sanityChecks(spec: MeasureSpec, sockets: MeasureResult['sockets']): string[] {
   const problems: string[] = [];
@@ -160,6 +177,7 @@ async function timeInProcess(spec: MeasureSpec): Promise<MeasureResult['inProces
 
 export async function measure(spec: MeasureSpec): Promise<MeasureResult> {
   const sockets = countSockets();
+  const machineFds = countMachineFds();
   const commands = commandsFor(spec).filter((command) => available(command.argv[0]!));
   const times: CommandTimes[] = commands.map((command) => ({ key: command.key, label: command.label, ms: [], failures: [], maxRssKiB: null }));
   const devNull = openSync('/dev/null', 'w');
@@ -182,7 +200,7 @@ export async function measure(spec: MeasureSpec): Promise<MeasureResult> {
   }
   const checks = sanityChecks(spec, sockets);
   const inProcess = await timeInProcess(spec);
-  return { sockets, commands: times, inProcess, checks };
+  return { sockets, commands: times, inProcess, checks, machineFds };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
