@@ -59,7 +59,8 @@ export function scanSocketOwners(options: OwnerScanOptions): OwnerScan {
       const inode = Number(target.slice(SOCKET_PREFIX.length, -1));
       if (options.wanted.has(inode) && !ownerByInode.has(inode)) {
         ownerByInode.set(inode, pid);
-        remaining--;
+        // the last one: the rest of this process's fds cannot change the answer (its count is known)
+        if (--remaining === 0) break;
       }
     }
   }
