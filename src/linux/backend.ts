@@ -18,6 +18,7 @@ import { killLinuxProcess, type RunningProcess } from './kill.js';
 import { parseProcNet, type ProcEndpoint } from './procnet.js';
 import { parseBootTime, parseCmdline, parsePidStat, parsePortRangeSysctl, startTimeIso } from './procpid.js';
 import { scanSocketOwners } from './owners.js';
+import { EventLoopYielder } from './yielder.js';
 
 export const PORT_RANGE_SYSCTL = '/proc/sys/net/ipv4/ip_local_port_range';
 
@@ -29,6 +30,8 @@ const TABLES = [
 ] as const;
 
 const TABLE_BUFFER_START_BYTES = 256 * 1024;
+/** At most this much per read(): the kernel formats about 2,700 sockets of text for it, a few milliseconds. */
+const TABLE_READ_CAP_BYTES = 256 * 1024;
 
 export interface LinuxBackendOptions {
   /** where procfs is mounted; tests point it elsewhere only for parser fixtures */
@@ -52,11 +55,11 @@ export class LinuxBackend implements Backend {
   async snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
     const takenAt = new Date().toISOString();
     const warnings: string[] = [];
-    const endpoints = this.readEndpoints(options.localPorts);
+    const endpoints = await this.readEndpoints(options.localPorts);
 
     const wanted = new Set<number>();
     for (const endpoint of endpoints) if (endpoint.inode !== 0) wanted.add(endpoint.inode);
-    const scan = scanSocketOwners({ wanted, countAllFds: options.localPorts === undefined, procRoot: this.procRoot });
+    const scan = await scanSocketOwners({ wanted, countAllFds: options.localPorts === undefined, procRoot: this.procRoot });
 
     const processes = new Map<number, ProcessInfo>();
     let hidden = 0;
@@ -85,12 +88,13 @@ export class LinuxBackend implements Backend {
     return { takenAt, endpoints, processes, warnings, hiddenOwners };
   }
 
-  private readEndpoints(localPorts: ReadonlySet<number> | undefined): ProcEndpoint[] {
+  private async readEndpoints(localPorts: ReadonlySet<number> | undefined): Promise<ProcEndpoint[]> {
     const endpoints: ProcEndpoint[] = [];
+    const yielder = new EventLoopYielder();
     for (const table of TABLES) {
       let text: string;
       try {
-        text = this.readTable(`${this.procRoot}/net/${table.file}`);
+        text = await this.readTable(`${this.procRoot}/net/${table.file}`, yielder);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') continue; // IPv6 disabled: no tcp6/udp6
@@ -104,8 +108,9 @@ export class LinuxBackend implements Backend {
   /**
    * A /proc/net table as latin1 text. These files report size 0 and hand out about a page per read, so
    * readFileSync's chunk-and-concatenate costs more than the kernel; one growing buffer is reused instead.
+   * Reads are capped so the kernel's formatting of a large table is spread over several event-loop turns.
    */
-  private readTable(path: string): string {
+  private async readTable(path: string, yielder: EventLoopYielder): Promise<string> {
     const fd = openSync(path, 'r');
     try {
       let length = 0;
@@ -115,9 +120,10 @@ export class LinuxBackend implements Backend {
           this.tableBuffer.copy(larger, 0, 0, length);
           this.tableBuffer = larger;
         }
-        const read = readSync(fd, this.tableBuffer, length, this.tableBuffer.length - length, null);
+        const read = readSync(fd, this.tableBuffer, length, Math.min(this.tableBuffer.length - length, TABLE_READ_CAP_BYTES), null);
         if (read === 0) break;
         length += read;
+        await yielder.maybeYield();
       }
       return this.tableBuffer.toString('latin1', 0, length);
     } finally {

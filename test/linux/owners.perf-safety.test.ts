@@ -30,28 +30,28 @@ describe('scanSocketOwners over a crafted /proc tree', () => {
   const scan = (wanted: number[], countAllFds: boolean) => scanSocketOwners({ wanted: new Set(wanted), countAllFds, procRoot: root });
   const sortedKeys = (map: Map<number, number>) => [...map.keys()].sort((a, b) => a - b);
 
-  it('stops after the process that held the last wanted socket', () => {
-    const result = scan([100], false);
+  it('stops after the process that held the last wanted socket', async () => {
+    const result = await scan([100], false);
     assert.deepEqual([...result.ownerByInode], [[100, 10]]);
     assert.deepEqual(sortedKeys(result.fdCounts), [5, 10], 'PIDs 20 and 30 were not read');
     assert.equal(result.fdCounts.get(10), 4, "the owner's fd count is complete although the scan stopped inside it");
   });
 
-  it('goes on while a wanted socket is still unowned', () => {
-    const result = scan([100, 102], false);
+  it('goes on while a wanted socket is still unowned', async () => {
+    const result = await scan([100, 102], false);
     assert.deepEqual(new Map(result.ownerByInode), new Map([[100, 10], [102, 30]]));
     assert.deepEqual(sortedKeys(result.fdCounts), [5, 10, 20, 30]);
   });
 
-  it('reads nothing when nothing is wanted, and everything for the full view', () => {
-    assert.deepEqual(sortedKeys(scan([], false).fdCounts), []);
-    const full = scan([100, 101], true);
+  it('reads nothing when nothing is wanted, and everything for the full view', async () => {
+    assert.deepEqual(sortedKeys((await scan([], false)).fdCounts), []);
+    const full = await scan([100, 101], true);
     assert.deepEqual(new Map(full.ownerByInode), new Map([[100, 10], [101, 10]]));
     assert.deepEqual(new Map(full.fdCounts), new Map([[5, 2], [10, 4], [20, 1], [30, 2]]));
   });
 
-  it('a socket nobody holds leaves the scan running to the end, with no owner', () => {
-    const result = scan([100, 4242], false);
+  it('a socket nobody holds leaves the scan running to the end, with no owner', async () => {
+    const result = await scan([100, 4242], false);
     assert.deepEqual([...result.ownerByInode], [[100, 10]]);
     assert.deepEqual(sortedKeys(result.fdCounts), [5, 10, 20, 30]);
   });
@@ -70,7 +70,7 @@ describe('scanSocketOwners on the real /proc', () => {
         new Set([holder.data.port]),
       );
       assert.ok(listener && listener.inode > 0, 'the listener is in /proc/net/tcp');
-      const result = scanSocketOwners({ wanted: new Set([listener.inode]), countAllFds: false });
+      const result = await scanSocketOwners({ wanted: new Set([listener.inode]), countAllFds: false });
       assert.equal(result.ownerByInode.get(listener.inode), holder.pid);
       assert.ok(result.fdCounts.has(holder.pid));
     } finally {
