@@ -1,5 +1,6 @@
 // The command line: composes every command module, turns typed errors into exit codes.
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
+import { runFastPath } from './cli-fast-path.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { addGlobalOptions, type GlobalArgs } from './commands/common.js';
 import { killCommand } from './commands/kill.js';
@@ -12,7 +13,9 @@ import { whoCommand } from './commands/who.js';
 import { EXIT, PorttopError, UsageError } from './errors.js';
 import { processRuntime, type Runtime } from './runtime.js';
 
-function buildParser() {
+async function buildParser() {
+  // loaded on demand: the plain who/list calls never need it (see cli-fast-path.ts)
+  const { default: yargs } = await import('yargs');
   // the runtime arrives through parse's context, so every command sees GlobalArgs
   return (addGlobalOptions(yargs()) as unknown as Argv<GlobalArgs>)
     .scriptName('porttop')
@@ -39,10 +42,16 @@ function buildParser() {
     });
 }
 
+export interface MainOptions {
+  /** take plain who/list calls without yargs (default true; tests compare both ways) */
+  fastPath?: boolean;
+}
+
 /** Runs porttop with these arguments and returns the exit code; never calls process.exit. */
-export async function main(args: readonly string[], runtime: Runtime = processRuntime()): Promise<number> {
+export async function main(args: readonly string[], runtime: Runtime = processRuntime(), options: MainOptions = {}): Promise<number> {
   try {
-    await buildParser().parseAsync([...args], { runtime } satisfies Partial<GlobalArgs>);
+    if (options.fastPath !== false && (await runFastPath(args, runtime))) return runtime.exitCode;
+    await (await buildParser()).parseAsync([...args], { runtime } satisfies Partial<GlobalArgs>);
   } catch (error) {
     return reportError(error, runtime);
   }

@@ -3,9 +3,9 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Backend } from '../backend.js';
 import type { Endpoint, KillOptions, KillResult, Snapshot } from '../core/model.js';
 import { protectionReason } from '../core/protect.js';
-import { endpointsOnPorts, killCandidatePids } from '../core/select.js';
+import { endpointsOnPorts, holdsPort, killCandidatePids } from '../core/select.js';
 import { parsePortSpans, parseSeconds, parseSignal, portsOfSpans } from '../core/validate.js';
-import { EXIT } from '../errors.js';
+import { EXIT, NotPermittedError } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
 import { formatLocal, formatProtocol } from './format.js';
 import { describeSpans } from './who.js';
@@ -61,6 +61,12 @@ async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
     const onPorts = endpointsOnPorts(snapshot.endpoints, spans);
     const pids = killCandidatePids(onPorts, spans, args.allStates);
     if (pids.length === 0) {
+      const hiddenHolders = onPorts.filter((endpoint) => endpoint.pid === null && holdsPort(endpoint));
+      if (hiddenHolders.length > 0 && (snapshot.hiddenOwners ?? 0) > 0) {
+        throw new NotPermittedError(
+          `the process holding ${describeSpans(spans)} is hidden from this user: run porttop as ${backend.platform === 'windows' ? 'Administrator' : 'root (sudo)'}`,
+        );
+      }
       runtime.exitCode = EXIT.notFound;
       if (args.json) printJson(runtime, []);
       else runtime.stdout(nothingToKill(describeSpans(spans), onPorts));

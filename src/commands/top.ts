@@ -1,12 +1,42 @@
-// porttop (or porttop top): the interactive view. Placeholder until issue 4 lands.
-import type { CommandModule } from 'yargs';
-import { BackendError } from '../errors.js';
-import type { GlobalArgs } from './common.js';
+// porttop (or porttop top): the live, top-like view. Ink, React and src/tui are imported inside the
+// handler only, so every other command (`who --json`) starts without them.
+import { hostname } from 'node:os';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { SORT_KEYS } from '../core/aggregate.js';
+import { parseSeconds } from '../core/validate.js';
+import { MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS } from '../core/view.js';
+import { UsageError } from '../errors.js';
+import { withBackend, type GlobalArgs } from './common.js';
+import { parseSortKey } from './procs.js';
 
-export const topCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+interface TopArgs extends GlobalArgs {
+  interval: string;
+  sort: string;
+  filter: string;
+}
+
+export const topCommand: CommandModule<GlobalArgs, TopArgs> = {
   command: ['top', '$0'],
   describe: 'live, top-like view of processes by socket count (the default)',
-  handler: () => {
-    throw new BackendError('the interactive view is not built yet: use porttop procs');
-  },
+  builder: (yargs) =>
+    (yargs as Argv<GlobalArgs>)
+      .option('interval', { type: 'string', default: '2', describe: `seconds between refreshes (${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS})` })
+      .option('sort', { type: 'string', default: 'sockets', describe: `${SORT_KEYS.join('|')} (largest first)` })
+      .option('filter', { type: 'string', default: '', describe: 'show only processes whose name or PID matches, or :PORT' })
+      .example('$0 --sort closewait', 'the live view, the most CLOSE_WAIT sockets first')
+      .example('$0 top --filter :8080', 'only the processes using port 8080') as Argv<TopArgs>,
+  handler: (args) => runTopCommand(args),
 };
+
+async function runTopCommand(args: ArgumentsCamelCase<TopArgs>): Promise<void> {
+  const intervalSeconds = parseSeconds(args.interval, '--interval', MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS);
+  const sortKey = parseSortKey(args.sort);
+  if (args.json) throw new UsageError('the live view has no --json: use porttop procs --json');
+  if (!args.runtime.isInteractive) {
+    throw new UsageError('the live view needs a terminal (stdin and stdout): use porttop procs for a one-off table');
+  }
+  await withBackend(args, async (backend) => {
+    const { runTop } = await import('../tui/run.js');
+    await runTop(backend, { hostName: hostname(), intervalSeconds, sortKey, filter: String(args.filter ?? '') });
+  });
+}

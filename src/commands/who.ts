@@ -77,11 +77,19 @@ function printWho(runtime: Runtime, spans: readonly PortSpan[], snapshot: Snapsh
     }
     const info = snapshot.processes.get(group.pid);
     const title = `PID ${group.pid}  ${info?.name ?? '?'}${info?.startTime ? `  started ${info.startTime}` : ''}`;
-    const command = info?.commandLine ? `  ${info.commandLine}\n` : '';
+    const command = info?.commandLine ? `  ${oneLine(info.commandLine, COMMAND_LINE_MAX)}\n` : '';
     blocks.push(`${title}\n${command}${table}`);
   }
   runtime.stdout(`${subject}:\n\n${blocks.join('\n')}`);
   for (const warning of snapshot.warnings) runtime.stdout(`\nnote: ${warning}\n`);
+}
+
+/** Long or multi-line command lines (node -e '...') would bury the table. */
+const COMMAND_LINE_MAX = 160;
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function indent(text: string): string {

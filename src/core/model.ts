@@ -67,6 +67,8 @@ export interface Snapshot {
   processes: Map<number, ProcessInfo>;
   /** partial failures in words, e.g. "owners of 12 sockets hidden: run as root" */
   warnings: string[];
+  /** sockets whose owner exists but may not be seen by this user (run as root / Administrator to see them) */
+  hiddenOwners?: number;
 }
 
 export interface PortRange {

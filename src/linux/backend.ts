@@ -1,5 +1,5 @@
 // The Linux backend: everything from /proc, nothing from ss, lsof or netstat.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Backend, SnapshotOptions } from '../backend.js';
 import type {
@@ -18,6 +18,7 @@ import { killLinuxProcess, type RunningProcess } from './kill.js';
 import { parseProcNet, type ProcEndpoint } from './procnet.js';
 import { parseBootTime, parseCmdline, parsePidStat, parsePortRangeSysctl, startTimeIso } from './procpid.js';
 import { scanSocketOwners } from './owners.js';
+import { EventLoopYielder } from './yielder.js';
 
 export const PORT_RANGE_SYSCTL = '/proc/sys/net/ipv4/ip_local_port_range';
 
@@ -27,6 +28,10 @@ const TABLES = [
   { file: 'udp', protocol: 'udp', family: 'ipv4' },
   { file: 'udp6', protocol: 'udp', family: 'ipv6' },
 ] as const;
+
+const TABLE_BUFFER_START_BYTES = 256 * 1024;
+/** At most this much per read(): the kernel formats about 2,700 sockets of text for it, a few milliseconds. */
+const TABLE_READ_CAP_BYTES = 256 * 1024;
 
 export interface LinuxBackendOptions {
   /** where procfs is mounted; tests point it elsewhere only for parser fixtures */
@@ -40,6 +45,8 @@ export class LinuxBackend implements Backend {
   private readonly littleEndian = endianness() === 'LE';
   /** read once per run so start times stay comparable between a snapshot and a kill */
   private bootTimeSeconds: number | undefined;
+  /** reused between tables and snapshots; grows to the largest table seen (about 95 bytes a socket) */
+  private tableBuffer = Buffer.allocUnsafe(TABLE_BUFFER_START_BYTES);
 
   constructor(options: LinuxBackendOptions = {}) {
     this.procRoot = options.procRoot ?? '/proc';
@@ -48,11 +55,11 @@ export class LinuxBackend implements Backend {
   async snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
     const takenAt = new Date().toISOString();
     const warnings: string[] = [];
-    const endpoints = this.readEndpoints(options.localPorts);
+    const endpoints = await this.readEndpoints(options.localPorts);
 
     const wanted = new Set<number>();
     for (const endpoint of endpoints) if (endpoint.inode !== 0) wanted.add(endpoint.inode);
-    const scan = scanSocketOwners({ wanted, countAllFds: options.localPorts === undefined, procRoot: this.procRoot });
+    const scan = await scanSocketOwners({ wanted, countAllFds: options.localPorts === undefined, procRoot: this.procRoot });
 
     const processes = new Map<number, ProcessInfo>();
     let hidden = 0;
@@ -74,27 +81,54 @@ export class LinuxBackend implements Backend {
       }
       endpoint.pid = pid;
     }
-    if (hidden > 0 && scan.unreadable > 0) {
-      warnings.push(`owners of ${hidden} sockets hidden: run as root to see every process`);
-    }
+    // without unreadable processes an unmapped inode belongs to another PID namespace or the kernel
+    const hiddenOwners = scan.unreadable > 0 ? hidden : 0;
+    if (hiddenOwners > 0) warnings.push(`owners of ${hiddenOwners} sockets hidden: run as root to see every process`);
     // ProcEndpoint is an Endpoint; the extra inode field is left on rather than copying 30k objects
-    return { takenAt, endpoints, processes, warnings };
+    return { takenAt, endpoints, processes, warnings, hiddenOwners };
   }
 
-  private readEndpoints(localPorts: ReadonlySet<number> | undefined): ProcEndpoint[] {
+  private async readEndpoints(localPorts: ReadonlySet<number> | undefined): Promise<ProcEndpoint[]> {
     const endpoints: ProcEndpoint[] = [];
+    const yielder = new EventLoopYielder();
     for (const table of TABLES) {
       let text: string;
       try {
-        text = readFileSync(`${this.procRoot}/net/${table.file}`, 'latin1');
+        text = await this.readTable(`${this.procRoot}/net/${table.file}`, yielder);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') continue; // IPv6 disabled: no tcp6/udp6
         throw new BackendError(`cannot read ${this.procRoot}/net/${table.file}: ${code ?? String(error)}`);
       }
-      parseProcNet({ protocol: table.protocol, family: table.family, text }, this.littleEndian, endpoints);
+      parseProcNet({ protocol: table.protocol, family: table.family, text }, this.littleEndian, endpoints, localPorts);
     }
-    return localPorts === undefined ? endpoints : endpoints.filter((endpoint) => localPorts.has(endpoint.localPort));
+    return endpoints;
+  }
+
+  /**
+   * A /proc/net table as latin1 text. These files report size 0 and hand out about a page per read, so
+   * readFileSync's chunk-and-concatenate costs more than the kernel; one growing buffer is reused instead.
+   * Reads are capped so the kernel's formatting of a large table is spread over several event-loop turns.
+   */
+  private async readTable(path: string, yielder: EventLoopYielder): Promise<string> {
+    const fd = openSync(path, 'r');
+    try {
+      let length = 0;
+      for (;;) {
+        if (length === this.tableBuffer.length) {
+          const larger = Buffer.allocUnsafe(this.tableBuffer.length * 2);
+          this.tableBuffer.copy(larger, 0, 0, length);
+          this.tableBuffer = larger;
+        }
+        const read = readSync(fd, this.tableBuffer, length, Math.min(this.tableBuffer.length - length, TABLE_READ_CAP_BYTES), null);
+        if (read === 0) break;
+        length += read;
+        await yielder.maybeYield();
+      }
+      return this.tableBuffer.toString('latin1', 0, length);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** null when the process is gone */

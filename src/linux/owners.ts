@@ -1,5 +1,6 @@
 // Maps socket inodes to the processes holding them by walking /proc/<pid>/fd, as ss -p and lsof do.
 import { readdirSync, readlinkSync } from 'node:fs';
+import { EventLoopYielder } from './yielder.js';
 
 export interface OwnerScan {
   /** socket inode -> PID of the first (lowest) process holding it */
@@ -29,14 +30,19 @@ export function listPids(procRoot = '/proc'): number[] {
   return pids.sort((a, b) => a - b);
 }
 
-export function scanSocketOwners(options: OwnerScanOptions): OwnerScan {
+/** How many fds of one process are read between two checks of the time slice (a server may hold 15k). */
+const FDS_PER_CHECK = 512;
+
+export async function scanSocketOwners(options: OwnerScanOptions): Promise<OwnerScan> {
   const procRoot = options.procRoot ?? '/proc';
   const ownerByInode = new Map<number, number>();
   const fdCounts = new Map<number, number>();
   let unreadable = 0;
   let remaining = options.wanted.size;
+  const yielder = new EventLoopYielder();
   for (const pid of listPids(procRoot)) {
     if (remaining === 0 && !options.countAllFds) break;
+    await yielder.maybeYield();
     const fdDir = `${procRoot}/${pid}/fd`;
     let fds: string[];
     try {
@@ -48,7 +54,9 @@ export function scanSocketOwners(options: OwnerScanOptions): OwnerScan {
     }
     fdCounts.set(pid, fds.length);
     if (remaining === 0) continue;
-    for (const fd of fds) {
+    for (let index = 0; index < fds.length; index++) {
+      if (index % FDS_PER_CHECK === FDS_PER_CHECK - 1) await yielder.maybeYield();
+      const fd = fds[index]!;
       let target: string;
       try {
         target = readlinkSync(`${fdDir}/${fd}`);
@@ -59,7 +67,8 @@ export function scanSocketOwners(options: OwnerScanOptions): OwnerScan {
       const inode = Number(target.slice(SOCKET_PREFIX.length, -1));
       if (options.wanted.has(inode) && !ownerByInode.has(inode)) {
         ownerByInode.set(inode, pid);
-        remaining--;
+        // the last one: the rest of this process's fds cannot change the answer (its count is known)
+        if (--remaining === 0) break;
       }
     }
   }

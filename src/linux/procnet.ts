@@ -32,10 +32,24 @@ export interface ProcNetSource {
 /**
  * Parses one /proc/net table. Lines look like
  * `   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000  0 123456 1 ...`.
+ * With `localPorts`, only lines whose local port is in the set become endpoints (`porttop who`): the
+ * others are skipped before their addresses are decoded.
+ *
+ * Tens of thousands of lines are read per snapshot, so numbers are read from character codes rather
+ * than through slices; whenever a field is not the plain hex or decimal the kernel prints, the field is
+ * read the original way (parseInt / Number over a slice), so any text parses exactly as it always did.
  */
-export function parseProcNet(source: ProcNetSource, littleEndian = true, into: ProcEndpoint[] = []): ProcEndpoint[] {
+export function parseProcNet(
+  source: ProcNetSource,
+  littleEndian = true,
+  into: ProcEndpoint[] = [],
+  localPorts?: ReadonlySet<number>,
+): ProcEndpoint[] {
   const { protocol, family, text } = source;
+  const isTcp = protocol === 'tcp';
   const addressLength = family === 'ipv4' ? 8 : 32;
+  // a loopback-heavy table repeats a handful of addresses thousands of times
+  const addresses = new AddressCache(littleEndian);
   let lineStart = text.indexOf('\n') + 1; // skip the header line
   while (lineStart > 0 && lineStart < text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
@@ -48,16 +62,19 @@ export function parseProcNet(source: ProcNetSource, littleEndian = true, into: P
     const remote = localPortAt + 5;
     const remotePortAt = remote + addressLength + 1;
     const stateAt = remotePortAt + 5;
-    const localPort = parseInt(text.slice(localPortAt, localPortAt + 4), 16);
-    const remotePort = parseInt(text.slice(remotePortAt, remotePortAt + 4), 16);
-    const kernelState = text.slice(stateAt, stateAt + 2);
-    const localAddress = decodeAddress(text.slice(local, local + addressLength), littleEndian);
-    const remoteAddress = decodeAddress(text.slice(remote, remote + addressLength), littleEndian);
-    const inode = tokenAt(text, stateAt + 3, lineEnd, 5);
+    const localPort = hex4At(text, localPortAt);
+    if (localPorts !== undefined && !localPorts.has(localPort)) {
+      lineStart = lineEnd + 1;
+      continue;
+    }
+    const remotePort = hex4At(text, remotePortAt);
+    const localAddress = addresses.decode(text.slice(local, local + addressLength));
+    const remoteAddress = addresses.decode(text.slice(remote, remote + addressLength));
+    const inode = inodeAt(text, stateAt + 3, lineEnd);
 
     let state: TcpState | null = null;
-    if (protocol === 'tcp') {
-      state = KERNEL_TCP_STATES[kernelState] ?? 'CLOSED';
+    if (isTcp) {
+      state = kernelStateAt(text, stateAt) ?? 'CLOSED';
       if (state === 'CLOSED' && localPort !== 0) state = 'BOUND';
     }
     const hasPeer = remotePort !== 0;
@@ -70,11 +87,80 @@ export function parseProcNet(source: ProcNetSource, littleEndian = true, into: P
       remotePort: hasPeer ? remotePort : null,
       state,
       pid: null,
-      inode: Number(inode),
+      inode,
     });
     lineStart = lineEnd + 1;
   }
   return into;
+}
+
+/** Value of one hex digit's character code, or -1. */
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 65 && code <= 70) return code - 55; // A-F
+  if (code >= 97 && code <= 102) return code - 87; // a-f
+  return -1;
+}
+
+/** The 4-hex-digit port at `at`; anything unusual goes through parseInt as before. */
+function hex4At(text: string, at: number): number {
+  const a = hexDigit(text.charCodeAt(at));
+  const b = hexDigit(text.charCodeAt(at + 1));
+  const c = hexDigit(text.charCodeAt(at + 2));
+  const d = hexDigit(text.charCodeAt(at + 3));
+  if ((a | b | c | d) < 0) return parseInt(text.slice(at, at + 4), 16);
+  return (a << 12) | (b << 8) | (c << 4) | d;
+}
+
+/** The kernel's two-digit state ("01".."0C") as a name; undefined for anything else. */
+function kernelStateAt(text: string, at: number): TcpState | undefined {
+  if (text.charCodeAt(at) !== 48) return KERNEL_TCP_STATES[text.slice(at, at + 2)];
+  const code = text.charCodeAt(at + 1);
+  // "01".."09" and "0A".."0C": the upper-case digits the table holds; a slice for anything else
+  if ((code >= 49 && code <= 57) || (code >= 65 && code <= 67)) return KERNEL_TCP_STATES_BY_SECOND_CHAR[code];
+  return KERNEL_TCP_STATES[text.slice(at, at + 2)];
+}
+
+const KERNEL_TCP_STATES_BY_SECOND_CHAR: (TcpState | undefined)[] = [];
+for (const [digits, state] of Object.entries(KERNEL_TCP_STATES)) KERNEL_TCP_STATES_BY_SECOND_CHAR[digits.charCodeAt(1)] = state;
+
+/** Largest inode read from character codes: beyond 2^53 a double would round, so Number() decides. */
+const MAX_FAST_INODE_DIGITS = 15;
+
+/** The inode: the 6th space-separated token after the state (tokenAt's rules when not plain digits). */
+function inodeAt(text: string, from: number, end: number): number {
+  let index = from;
+  for (let token = 0; token < 5; token++) {
+    while (index < end && text.charCodeAt(index) === 32) index++;
+    while (index < end && text.charCodeAt(index) !== 32) index++;
+  }
+  while (index < end && text.charCodeAt(index) === 32) index++;
+  let value = 0;
+  let digits = 0;
+  for (; index < end; index++, digits++) {
+    const code = text.charCodeAt(index);
+    if (code === 32) break;
+    if (code < 48 || code > 57 || digits === MAX_FAST_INODE_DIGITS) return Number(tokenAt(text, from, end, 5));
+    value = value * 10 + (code - 48);
+  }
+  return digits === 0 ? Number(tokenAt(text, from, end, 5)) : value;
+}
+
+/** decodeAddress with memory: each distinct hex text is decoded once per table. */
+class AddressCache {
+  private static readonly LIMIT = 4096;
+  private readonly decoded = new Map<string, string>();
+  constructor(private readonly littleEndian: boolean) {}
+
+  decode(hex: string): string {
+    let address = this.decoded.get(hex);
+    if (address === undefined) {
+      if (this.decoded.size >= AddressCache.LIMIT) this.decoded.clear();
+      address = decodeAddress(hex, this.littleEndian);
+      this.decoded.set(hex, address);
+    }
+    return address;
+  }
 }
 
 /** The n-th (0-based) whitespace-separated token between from and end. */

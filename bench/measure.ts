@@ -1,0 +1,210 @@
+// The timing half of the Linux collection benchmark. It runs INSIDE the benchmark's network namespace
+// (started through `ip netns exec`), so every command it starts sees the benchmark's sockets and none
+// of the machine's, without paying `ip netns exec` per run. It prints one JSON line (MeasureResult).
+//
+// Whole commands are timed round-robin (every command once per round, the order rotating), so a busy
+// moment on this shared machine hits every command alike. Then LinuxBackend.snapshot() is timed
+// in-process, from the built dist/ (what `porttop` runs), without Node start-up, yargs or JSON.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+export interface MeasureSpec {
+  runs: number;
+  /** the listener started before the load: the usual case, a long-running server */
+  portFirst: number;
+  /** the listener started after the load: the worst case for stopping the fd scan early */
+  portLast: number;
+  /** another built checkout of porttop (e.g. an older commit) to time beside this one, same load */
+  baselineRoot?: string;
+}
+
+export interface CommandSpec {
+  key: string;
+  label: string;
+  argv: string[];
+  /** exit statuses that mean it worked (lsof says 1 when it finds nothing) */
+  okStatuses: number[];
+}
+
+export interface CommandTimes {
+  key: string;
+  label: string;
+  ms: number[];
+  failures: string[];
+  /** peak resident set size in KiB over a few runs (from /usr/bin/time), null when not measured */
+  maxRssKiB: number | null;
+}
+
+export interface MeasureResult {
+  sockets: { total: number; owned: number; timeWait: number };
+  commands: CommandTimes[];
+  inProcess: { fullMs: number[]; onePortMs: number[]; endpoints: number; owned: number };
+  checks: string[];
+  /** every process's fds (not only the namespace's): what an owner scan has to read */
+  machineFds: { processes: number; fds: number };
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = `${ROOT}bin/porttop.js`;
+const TIME = '/usr/bin/time';
+const RSS_RUNS = 3;
+
+export function commandsFor(spec: MeasureSpec): CommandSpec[] {
+  const node = process.execPath;
+  return [
+    { key: 'node', label: 'node -e 0 (start-up floor)', argv: [node, '-e', '0'], okStatuses: [0] },
+    { key: 'tables', label: 'cat /proc/net/tcp /proc/net/tcp6 (kernel floor)', argv: ['cat', '/proc/net/tcp', '/proc/net/tcp6'], okStatuses: [0] },
+    { key: 'list', label: 'porttop list --json', argv: [node, BIN, 'list', '--json'], okStatuses: [0] },
+    { key: 'ss-all', label: 'ss -tanp', argv: ['ss', '-tanp'], okStatuses: [0] },
+    { key: 'lsof', label: 'lsof -nP -iTCP', argv: ['lsof', '-nP', '-iTCP'], okStatuses: [0, 1] },
+    { key: 'who', label: 'porttop who P', argv: [node, BIN, 'who', String(spec.portFirst)], okStatuses: [0] },
+    { key: 'ss-port', label: "ss -ltnp 'sport = :P'", argv: ['ss', '-ltnp', `sport = :${spec.portFirst}`], okStatuses: [0] },
+    { key: 'who-last', label: 'porttop who P (owner started last)', argv: [node, BIN, 'who', String(spec.portLast)], okStatuses: [0] },
+    { key: 'ss-port-last', label: "ss -ltnp 'sport = :P' (same port)", argv: ['ss', '-ltnp', `sport = :${spec.portLast}`], okStatuses: [0] },
+    ...baselineCommands(spec),
+  ];
+}
+
+function baselineCommands(spec: MeasureSpec): CommandSpec[] {
+  if (!spec.baselineRoot) return [];
+  const bin = `${spec.baselineRoot}/bin/porttop.js`;
+  return [
+    { key: 'base-list', label: 'baseline: porttop list --json', argv: [process.execPath, bin, 'list', '--json'], okStatuses: [0] },
+    { key: 'base-who', label: 'baseline: porttop who P', argv: [process.execPath, bin, 'who', String(spec.portFirst)], okStatuses: [0] },
+  ];
+}
+
+function available(command: string): boolean {
+  if (command.startsWith('/')) return existsSync(command);
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function timeOnce(command: CommandSpec, devNull: number): { ms: number; failure: string | null } {
+  const started = performance.now();
+  const result = spawnSync(command.argv[0]!, command.argv.slice(1), { stdio: ['ignore', devNull, 'pipe'], maxBuffer: 16 << 20 });
+  const ms = performance.now() - started;
+  if (result.error) return { ms, failure: String(result.error) };
+  if (!command.okStatuses.includes(result.status ?? -1)) {
+    return { ms, failure: `exit ${result.status ?? result.signal}: ${String(result.stderr).trim().split('\n')[0] ?? ''}` };
+  }
+  return { ms, failure: null };
+}
+
+function peakRss(command: CommandSpec): number | null {
+  if (!existsSync(TIME)) return null;
+  let peak = 0;
+  for (let run = 0; run < RSS_RUNS; run++) {
+    // %M: maximum resident set size in KiB; printed last on stderr
+    const result = spawnSync(TIME, ['-f', 'RSS_KIB=%M', ...command.argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const match = /RSS_KIB=(\d+)/.exec(result.stderr ?? '');
+    if (!match) return null;
+    peak = Math.max(peak, Number(match[1]));
+  }
+  return peak;
+}
+
+function capture(argv: string[]): string {
+  const result = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 256 << 20 });
+  return result.stdout ?? '';
+}
+
+function countSockets(): MeasureResult['sockets'] {
+  const lines = capture(['ss', '-tanpH']).split('\n').filter((line) => line.length > 0);
+  return {
+    total: lines.length,
+    owned: lines.filter((line) => line.includes('users:')).length,
+    timeWait: lines.filter((line) => line.startsWith('TIME-WAIT')).length,
+  };
+}
+
+function countMachineFds(): MeasureResult['machineFds'] {
+  let processes = 0;
+  let fds = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      fds += readdirSync(`/proc/${entry}/fd`).length;
+      processes++;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return { processes, fds };
+}
+
+/** Does porttop agree with ss on this load? (It should; a benchmark of a wrong answer is worthless.) */
+function sanityChecks(spec: MeasureSpec, sockets: MeasureResult['sockets']): string[] {
+  const problems: string[] = [];
+  const listed = JSON.parse(capture([process.execPath, BIN, 'list', '--json', '--proto', 'tcp'])) as { pid: number | null; state: string }[];
+  const owned = listed.filter((endpoint) => endpoint.pid !== null).length;
+  // TIME_WAIT sockets expire meanwhile, so compare what has an owner: that does not change
+  if (owned !== sockets.owned) problems.push(`porttop saw ${owned} owned TCP sockets, ss -tanp ${sockets.owned}`);
+  for (const port of [spec.portFirst, spec.portLast]) {
+    const who = JSON.parse(capture([process.execPath, BIN, 'who', String(port), '--json'])) as { pid: number | null }[];
+    const ssPid = /pid=(\d+)/.exec(capture(['ss', '-ltnpH', `sport = :${port}`]))?.[1];
+    if (who.length !== 1 || String(who[0]!.pid) !== ssPid) {
+      problems.push(`porttop who ${port} gave ${JSON.stringify(who)}, ss -ltnp says pid ${ssPid ?? 'none'}`);
+    }
+  }
+  return problems;
+}
+
+async function timeInProcess(spec: MeasureSpec): Promise<MeasureResult['inProcess']> {
+  const distBackend = new URL('../dist/linux/backend.js', import.meta.url).href;
+  const { LinuxBackend } = (await import(distBackend)) as typeof import('../src/linux/backend.js');
+  const backend = new LinuxBackend();
+  const first = await backend.snapshot(); // warm-up, and the counts
+  const fullMs: number[] = [];
+  const onePortMs: number[] = [];
+  const onePort = new Set([spec.portFirst]);
+  for (let run = 0; run < spec.runs; run++) {
+    let started = performance.now();
+    await backend.snapshot();
+    fullMs.push(performance.now() - started);
+    started = performance.now();
+    await backend.snapshot({ localPorts: onePort });
+    onePortMs.push(performance.now() - started);
+  }
+  return {
+    fullMs,
+    onePortMs,
+    endpoints: first.endpoints.length,
+    owned: first.endpoints.filter((endpoint) => endpoint.pid !== null).length,
+  };
+}
+
+export async function measure(spec: MeasureSpec): Promise<MeasureResult> {
+  const sockets = countSockets();
+  const machineFds = countMachineFds();
+  const commands = commandsFor(spec).filter((command) => available(command.argv[0]!));
+  const times: CommandTimes[] = commands.map((command) => ({ key: command.key, label: command.label, ms: [], failures: [], maxRssKiB: null }));
+  const devNull = openSync('/dev/null', 'w');
+  try {
+    for (let round = -1; round < spec.runs; round++) {
+      // round -1 warms the page cache and is not counted
+      for (let turn = 0; turn < commands.length; turn++) {
+        const index = (turn + Math.max(round, 0)) % commands.length;
+        const { ms, failure } = timeOnce(commands[index]!, devNull);
+        if (round < 0) continue;
+        times[index]!.ms.push(ms);
+        if (failure) times[index]!.failures.push(failure);
+      }
+    }
+  } finally {
+    closeSync(devNull);
+  }
+  for (const [index, command] of commands.entries()) {
+    if (command.key !== 'tables' && command.key !== 'node') times[index]!.maxRssKiB = peakRss(command);
+  }
+  const checks = sanityChecks(spec, sockets);
+  const inProcess = await timeInProcess(spec);
+  return { sockets, commands: times, inProcess, checks, machineFds };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const spec = JSON.parse(process.argv[2] ?? '{}') as MeasureSpec;
+  const result = await measure(spec);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

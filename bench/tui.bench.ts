@@ -1,0 +1,241 @@
+// Benchmark of the live view under ~30k sockets: a loopback load in a private network namespace (one
+// server child with 15000 accepted connections, three client children with 5000 each: every process
+// stays under the 20000 fd limit), and the real App rendered by Ink to a terminal-sized stream, with
+// the real /proc backend, at a 1 s interval for 60 s. It measures
+//   - CPU time in collection (the backend's snapshot and ranges) and in everything else (analysis,
+//     React, Ink layout and diff, timers), as a share of one core;
+//   - peak RSS;
+//   - the time from a key press to the next frame written;
+// and, on the same load in the same run, what a person would otherwise run every second: `ss -tanp`.
+//
+//   npx tsc -p tsconfig.json && node --import tsx bench/tui.bench.ts [seconds]   (root: it makes a network namespace)
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startHolder, type Holder } from '../test/helpers/children.js';
+import { NetNamespace } from '../test/helpers/netns.js';
+import { loopbackLoadSource } from '../test/tui/load.js';
+
+export interface TuiBenchResult {
+  sockets: number;
+  seconds: number;
+  refreshes: number;
+  collectionCpuPercent: number;
+  restCpuPercent: number;
+  collectionMedianMs: number;
+  keyLatencyMedianMs: number;
+  keyLatencyMaxMs: number;
+  peakRssMb: number;
+  /** the same collection and analysis without Ink and React */
+  collectOnlyPeakRssMb: number;
+  /** analyzeSnapshot (rows, totals, range usage) once per snapshot */
+  analysisMedianMs: number;
+  keyPresses: number;
+  ssMedianMs: number;
+  ssCpuMedianMs: number;
+  load: string;
+}
+
+const SERVER_CONNECTIONS = 15_000;
+const CLIENTS = 3;
+const THIS_FILE = fileURLToPath(import.meta.url);
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
+};
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+// ---- the probe: runs inside the namespace, renders the built App (dist/), measures itself ----
+// Plain JavaScript run by plain node (no tsx in the process), so CPU and RSS are what ships.
+
+const DIST = new URL('../dist/', import.meta.url).href;
+
+const PROBE_SOURCE = `
+import { EventEmitter } from 'node:events';
+const [{ createElement }, { render }, { App }, { LinuxBackend }, { analyzeSnapshot }] = await Promise.all([
+  import('react'), import('ink'), import(DIST + 'tui/App.js'), import(DIST + 'linux/backend.js'), import(DIST + 'core/view.js'),
+]);
+const median = (values) => { const s = [...values].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
+
+// a stream that looks like a 120x40 terminal to Ink and tells when it is written to
+class TerminalOut extends EventEmitter {
+  isTTY = true; columns = 120; rows = 40; onWrite = null;
+  write() { this.onWrite?.(); return true; }
+}
+// stdin as Ink reads it (the shape of ink-testing-library's)
+class TerminalIn extends EventEmitter {
+  isTTY = true; pending = null;
+  press(data) { this.pending = data; this.emit('readable'); }
+  read() { const data = this.pending; this.pending = null; return data; }
+  setEncoding() {} setRawMode() {} resume() {} pause() {} ref() {} unref() {}
+}
+
+// the CPU the backend spends: LinuxBackend does its work synchronously inside the call
+const spent = { cpuMicros: 0, wallMs: [] };
+const inner = new LinuxBackend();
+const timed = (work) => {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const promise = work();
+  const used = process.cpuUsage(cpu);
+  spent.cpuMicros += used.user + used.system;
+  return { promise, started };
+};
+const backend = {
+  name: inner.name, platform: inner.platform,
+  snapshot: (options) => { const { promise, started } = timed(() => inner.snapshot(options)); return promise.finally(() => spent.wallMs.push(performance.now() - started)); },
+  getRanges: () => timed(() => inner.getRanges()).promise,
+  setRange: (change) => inner.setRange(change),
+  kill: (target, options) => inner.kill(target, options),
+  close: () => inner.close(),
+};
+
+if (MODE === 'collect') {
+  // collection and analysis alone, no Ink: the floor the view stands on
+  const started = performance.now();
+  const analysisMs = [];
+  while (performance.now() - started < SECONDS * 1000) {
+    const [snapshot, ranges] = [await backend.snapshot(), await backend.getRanges()];
+    const before = performance.now();
+    analyzeSnapshot(snapshot, ranges);
+    analysisMs.push(performance.now() - before);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  process.stdout.write('PROBE ' + JSON.stringify({ refreshes: spent.wallMs.length, analysisMedianMs: median(analysisMs), peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
+  process.exit(0);
+}
+
+const stdout = new TerminalOut();
+const stdin = new TerminalIn();
+const cpuStart = process.cpuUsage();
+const wallStart = performance.now();
+const instance = render(createElement(App, { backend, hostName: 'bench', intervalSeconds: 1 }), {
+  stdout, stdin, stderr: new TerminalOut(), exitOnCtrlC: false, patchConsole: false,
+});
+// a key every 1.7 s (out of step with the refresh); its latency is the time to the next frame written
+const keys = ['\\u001b[B', '\\u001b[B', 's', '\\u001b[A', 'S', 'S', '/', 'n', '\\u001b', '\\u001b[6~', '\\u001b[H'];
+const latencies = [];
+let pressed = 0;
+await new Promise((resolve) => {
+  const pressNext = () => {
+    if (performance.now() - wallStart > SECONDS * 1000) return resolve();
+    const sent = performance.now();
+    stdout.onWrite = () => { latencies.push(performance.now() - sent); stdout.onWrite = null; };
+    stdin.press(keys[pressed++ % keys.length]);
+    setTimeout(pressNext, 1700);
+  };
+  setTimeout(pressNext, 1700);
+});
+const cpu = process.cpuUsage(cpuStart);
+const wallMs = performance.now() - wallStart;
+instance.unmount();
+const total = cpu.user + cpu.system;
+process.stdout.write('PROBE ' + JSON.stringify({
+  refreshes: spent.wallMs.length,
+  collectionCpuPercent: (spent.cpuMicros / 1000 / wallMs) * 100,
+  restCpuPercent: ((total - spent.cpuMicros) / 1000 / wallMs) * 100,
+  collectionMedianMs: median(spent.wallMs),
+  keyLatencyMedianMs: median(latencies),
+  keyLatencyMaxMs: Math.max(...latencies),
+  keyPresses: latencies.length,
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  seconds: wallMs / 1000,
+}) + '\\n');
+process.exit(0);
+`;
+
+interface ProbeResult {
+  refreshes: number;
+  collectionCpuPercent: number;
+  restCpuPercent: number;
+  collectionMedianMs: number;
+  keyLatencyMedianMs: number;
+  keyLatencyMaxMs: number;
+  keyPresses: number;
+  peakRssMb: number;
+  seconds: number;
+}
+
+/** Runs the probe inside the namespace (from the package directory, so `ink` and `react` resolve). */
+async function runProbe<T>(namespace: NetNamespace, mode: 'view' | 'collect', seconds: number): Promise<T> {
+  const source = `const DIST = ${JSON.stringify(DIST)}; const MODE = ${JSON.stringify(mode)}; const SECONDS = ${seconds};\n${PROBE_SOURCE}`;
+  const child = spawn(namespace.prefix[0]!, [...namespace.prefix.slice(1), process.execPath, '--input-type=module', '-e', source], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+  });
+  let output = '';
+  let errors = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const line = output.split('\n').find((text) => text.startsWith('PROBE '));
+  if (!line) throw new Error(`the ${mode} probe failed (exit ${code}): ${errors}`);
+  return JSON.parse(line.slice(6)) as T;
+}
+
+// ---- the harness: namespace, load, probe, ss ----
+
+function timeSs(namespace: NetNamespace, runs: number): { wallMs: number[]; cpuMs: number[] } {
+  const wallMs: number[] = [];
+  const cpuMs: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    const result = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', ...namespace.prefix, 'ss', '-tanp'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    wallMs.push(performance.now() - started);
+    const match = /CPU ([\d.]+) ([\d.]+)/.exec(result.stderr);
+    if (match) cpuMs.push((Number(match[1]) + Number(match[2])) * 1000);
+  }
+  return { wallMs, cpuMs };
+}
+
+export async function run(seconds = 60): Promise<TuiBenchResult> {
+  if (!NetNamespace.available()) throw new Error('the TUI benchmark needs root and ip netns (it loads a private network namespace)');
+  const namespace = NetNamespace.create();
+  const holders: Holder[] = [];
+  try {
+    const server = await startHolder<{ port: number }>(loopbackLoadSource(0), { prefix: namespace.prefix, timeoutMs: 60_000 });
+    holders.push(server);
+    for (let client = 0; client < CLIENTS; client++) {
+      holders.push(
+        await startHolder(loopbackLoadSource(SERVER_CONNECTIONS / CLIENTS, { connectTo: server.data.port }), { prefix: namespace.prefix, timeoutMs: 120_000 }),
+      );
+    }
+    const sockets = Number(namespace.run('sh', ['-c', 'ss -tan | tail -n +2 | wc -l']).stdout.trim());
+    const load = spawnSync('uptime', { encoding: 'utf8' }).stdout.trim();
+
+    const measured = await runProbe<ProbeResult>(namespace, 'view', seconds);
+    const floor = await runProbe<{ peakRssMb: number; analysisMedianMs: number }>(namespace, 'collect', Math.min(seconds, 20));
+    const ss = timeSs(namespace, 10);
+    const result: TuiBenchResult = {
+      ...measured,
+      collectOnlyPeakRssMb: floor.peakRssMb,
+      analysisMedianMs: floor.analysisMedianMs,
+      sockets,
+      ssMedianMs: median(ss.wallMs),
+      ssCpuMedianMs: median(ss.cpuMs),
+      load,
+    };
+    print(result);
+    return result;
+  } finally {
+    for (const holder of holders) await holder.stop();
+    namespace.destroy();
+  }
+}
+
+function print(result: TuiBenchResult): void {
+  const lines = [
+    `porttop live view, ${result.sockets} sockets on loopback, 1 s interval, ${round(result.seconds)} s (${result.refreshes} refreshes)`,
+    `  load when measured: ${result.load}`,
+    `  collection (backend):        ${round(result.collectionCpuPercent)} % of one core, median ${round(result.collectionMedianMs)} ms per refresh`,
+    `  everything else (analysis, React, Ink): ${round(result.restCpuPercent)} % of one core   target < 5 %`,
+    `    of which analysis:         median ${round(result.analysisMedianMs)} ms per snapshot (once per snapshot, never per key)`,
+    `  key press to next frame:     median ${round(result.keyLatencyMedianMs)} ms, max ${round(result.keyLatencyMaxMs)} ms over ${result.keyPresses} keys   target < 100 ms`,
+    `  peak RSS:                    ${round(result.peakRssMb)} MB   target < 200 MB (collection and analysis alone, no Ink: ${round(result.collectOnlyPeakRssMb)} MB)`,
+    `  ss -tanp on the same load:   median ${round(result.ssMedianMs)} ms wall, ${round(result.ssCpuMedianMs)} ms CPU per run`,
+    `  ratio, porttop collection / ss -tanp (wall, median): ${round(result.collectionMedianMs / result.ssMedianMs, 2)}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+if (process.argv[1] === THIS_FILE) await run(Number(process.argv[2] ?? 60));

@@ -1,0 +1,226 @@
+// The live view: header, windowed process table, status line and key hints, with the help screen,
+// the filter prompt, the detail pane and the kill dialog on top. The backend comes in as a prop; the
+// analysis of a snapshot happens once, in the refresh loop; sorting and filtering are memoized, so a
+// key press costs a sort of a few hundred rows at most, never a pass over the sockets.
+import React, { useEffect, useMemo, useReducer, useRef } from 'react';
+import { Box, Text, useApp } from 'ink';
+import type { Backend } from '../backend.js';
+import { sortProcessRows, type ProcessRow, type SortKey } from '../core/aggregate.js';
+import { HANDLE_SUSPECT_THRESHOLD } from '../core/handles.js';
+import { endpointsOfProcess, filterRows, indexOfSelection, parseViewFilter, portsToName, scrollOffset, type SnapshotAnalysis } from '../core/view.js';
+import { DetailPane, detailRows } from './DetailPane.js';
+import { clock, fit, layoutTable, SUSPECT_MARK } from './draw.js';
+import { Header, headerHeight } from './Header.js';
+import { HelpScreen } from './HelpScreen.js';
+import { killOptions, openKillDialog } from './killDialog.js';
+import { KillDialogView } from './KillDialogView.js';
+import { ProcessTable } from './ProcessTable.js';
+import { useKeys } from './useKeys.js';
+import { useSnapshot } from './useSnapshot.js';
+import { useTerminalSize, type TerminalSize } from './useTerminalSize.js';
+import { verdictFor } from './verdict.js';
+import { initialViewState, reduceView, type KeyContext, type ViewAction, type ViewState } from './viewState.js';
+
+export interface AppProps {
+  backend: Backend;
+  hostName: string;
+  intervalSeconds: number;
+  sortKey?: SortKey;
+  filter?: string;
+  /** a fixed size (tests); otherwise the terminal's, following resizes */
+  size?: TerminalSize;
+  /** who porttop is, for the rule that it never kills itself or its parent */
+  selfPid?: number;
+  parentPid?: number;
+}
+
+/** Lines under the main area: the status line and the key hints. One terminal row stays free so Ink never scrolls. */
+const FOOTER_LINES = 2;
+
+/**
+ * Sorted and filtered rows, remembered for the last analysis, sort and filter: the render and the
+ * key reducer ask for the same thing and get the same array, computed once.
+ */
+function useRowsFor(analysis: SnapshotAnalysis | null) {
+  return useMemo(() => {
+    let last: { sort: ViewState['sort']; filterText: string; rows: readonly ProcessRow[] } | null = null;
+    let sortedFor: { sort: ViewState['sort']; rows: ProcessRow[] } | null = null;
+    return (sort: ViewState['sort'], filterText: string): readonly ProcessRow[] => {
+      if (!analysis) return [];
+      if (last && last.sort.key === sort.key && last.sort.descending === sort.descending && last.filterText === filterText) return last.rows;
+      if (!sortedFor || sortedFor.sort.key !== sort.key || sortedFor.sort.descending !== sort.descending) {
+        sortedFor = { sort, rows: sortProcessRows(analysis.rows, sort.key, sort.descending) };
+      }
+      const rows = filterRows(sortedFor.rows, parseViewFilter(filterText), analysis.snapshot.endpoints);
+      last = { sort, filterText, rows };
+      return rows;
+    };
+  }, [analysis]);
+}
+
+export function App(props: AppProps) {
+  const { backend } = props;
+  const { exit } = useApp();
+  const terminal = useTerminalSize();
+  const size = props.size ?? terminal;
+
+  const contextRef = useRef<KeyContext | null>(null);
+  const [state, dispatch] = useReducer(
+    (current: ViewState, action: ViewAction) => reduceView(current, action, contextRef.current!),
+    undefined,
+    () => initialViewState(props.intervalSeconds, props.sortKey ?? 'sockets', props.filter ?? ''),
+  );
+  const offsetRef = useRef(0);
+
+  const { analysis, error, history, refreshNow } = useSnapshot(backend, state.intervalSeconds, state.paused);
+  const rowsFor = useRowsFor(analysis);
+  const rows = rowsFor(state.sort, state.filterText);
+  const total = analysis?.rows.length ?? 0;
+  const filter = useMemo(() => parseViewFilter(state.filterText), [state.filterText]);
+  const layout = useMemo(() => layoutTable(rows, size.columns, state.sort.key, state.sort.descending), [rows, size.columns, state.sort]);
+  const verdict = useMemo(() => (analysis ? verdictFor(analysis, backend.platform) : null), [analysis, backend.platform]);
+  const detailPid = state.overlay.kind === 'detail' ? state.overlay.pid : null;
+  const detailEndpoints = useMemo(
+    () => (analysis && detailPid !== null ? endpointsOfProcess(analysis.snapshot.endpoints, detailPid) : []),
+    [analysis, detailPid],
+  );
+
+  const warnings = analysis?.snapshot.warnings ?? [];
+  const mainHeight = Math.max(3, size.rows - 1 - headerHeight(analysis?.usage.length ?? 0, warnings.length, verdict !== null) - FOOTER_LINES);
+  const tableRows = mainHeight - 1;
+
+  const selectedIndex = indexOfSelection(rows.map((row) => row.pid), state.selection.pid, state.selection.index);
+  const selectedRow = rows[selectedIndex];
+  const offset = scrollOffset(offsetRef.current, selectedIndex, tableRows, rows.length);
+  offsetRef.current = offset;
+
+  contextRef.current = {
+    rowsFor,
+    pageSize: tableRows,
+    detailPageSize: detailRows(mainHeight),
+    detailCount: (pid) => (pid === detailPid ? detailEndpoints.length : 0),
+    killDialogFor: (row, force) => {
+      const info = analysis?.snapshot.processes.get(row.pid);
+      const own = analysis?.snapshot.endpoints.filter((endpoint) => endpoint.pid === row.pid) ?? [];
+      return openKillDialog(
+        { target: { pid: row.pid, name: info?.name ?? row.processName, startTime: info?.startTime ?? null }, ports: portsToName(own), force },
+        { platform: backend.platform, selfPid: props.selfPid ?? process.pid, parentPid: props.parentPid ?? process.ppid },
+      );
+    },
+  };
+
+  useKeys((keyName, raw) => dispatch({ type: 'key', keyName, raw }));
+
+  useEffect(() => {
+    if (state.quitting) exit();
+  }, [state.quitting, exit]);
+
+  // the selected process left the list (exited, filtered out): the row now under the cursor is the selection
+  useEffect(() => {
+    if (selectedRow && selectedRow.pid !== state.selection.pid) dispatch({ type: 'pin', from: state.selection.pid, pid: selectedRow.pid, index: selectedIndex });
+  }, [selectedRow, selectedIndex, state.selection.pid]);
+
+  // `y` in the dialog moved it to working: now ask the backend, once
+  const { killDialog } = state;
+  useEffect(() => {
+    if (killDialog.phase !== 'working') return;
+    backend.kill(killDialog.target, killOptions(killDialog.force)).then(
+      (result) => {
+        dispatch({ type: 'killDone', result });
+        if (result.outcome === 'stopped' || result.outcome === 'gone') void refreshNow();
+      },
+      (failure: unknown) => dispatch({ type: 'killFailed', error: failure }),
+    );
+  }, [killDialog, backend, refreshNow]);
+
+  if (state.overlay.kind === 'help') return <HelpScreen />;
+
+  let main: React.ReactNode;
+  if (killDialog.phase !== 'closed') {
+    main = <KillDialogView dialog={killDialog} platform={backend.platform} />;
+  } else if (state.overlay.kind === 'detail' && analysis) {
+    const lastOffset = Math.max(0, detailEndpoints.length - detailRows(mainHeight));
+    main = (
+      <DetailPane
+        pid={state.overlay.pid}
+        info={analysis.snapshot.processes.get(state.overlay.pid)}
+        endpoints={detailEndpoints}
+        offset={Math.min(state.overlay.offset, lastOffset)}
+        height={mainHeight}
+        width={size.columns}
+      />
+    );
+  } else if (analysis) {
+    main = (
+      <ProcessTable rows={rows} layout={layout} selectedIndex={selectedIndex} offset={offset} height={tableRows}
+        emptyText={filter ? `no process matches '${filter.text}'` : 'no process holds a socket'} />
+    );
+  } else {
+    main = <Text>{error ? `cannot collect: ${error.message}` : 'collecting the first snapshot...'}</Text>;
+  }
+
+  const status = statusLine({
+    editing: state.overlay.kind === 'filter',
+    filterText: state.filterText,
+    filterActive: filter !== null,
+    shown: rows.length,
+    total,
+    suspects: rows.some((row) => row.handleSuspect),
+    sortKey: state.sort.key,
+    descending: state.sort.descending,
+  });
+
+  return (
+    <Box flexDirection="column" width={size.columns}>
+      <Header
+        width={size.columns}
+        hostName={props.hostName}
+        backendName={backend.name}
+        takenAt={analysis?.snapshot.takenAt ?? null}
+        intervalSeconds={state.intervalSeconds}
+        paused={state.paused}
+        usage={analysis?.usage ?? []}
+        history={history}
+        totals={analysis?.totals ?? {}}
+        socketCount={analysis?.snapshot.endpoints.length ?? 0}
+        warnings={warnings}
+        verdict={verdict}
+      />
+      <Box flexDirection="column" height={mainHeight} overflow="hidden">
+        {main}
+      </Box>
+      <Text wrap="truncate">
+        {error && analysis ? (
+          <Text color="red">{`refresh failed at ${clock(error.at)}: ${error.message}; showing ${clock(analysis.snapshot.takenAt)}  `}</Text>
+        ) : null}
+        {fit(status, size.columns)}
+      </Text>
+      <Text dimColor wrap="truncate">{fit(FOOTER, size.columns)}</Text>
+    </Box>
+  );
+}
+
+const FOOTER = '? help  / filter  s sort  S reverse  Enter details  k kill  K force  p pause  +/- interval  q quit';
+
+interface StatusFacts {
+  editing: boolean;
+  filterText: string;
+  filterActive: boolean;
+  shown: number;
+  total: number;
+  suspects: boolean;
+  sortKey: SortKey;
+  descending: boolean;
+}
+
+export function statusLine(facts: StatusFacts): string {
+  if (facts.editing) return `Filter (name, PID or :port): ${facts.filterText}_   Enter keeps it, Esc clears`;
+  const parts = [
+    facts.filterActive
+      ? `${facts.shown} of ${facts.total} processes match '${facts.filterText.trim()}' (Esc clears)`
+      : `${facts.total} processes`,
+    `sorted by ${facts.sortKey} ${facts.descending ? 'largest first' : 'smallest first'}`,
+  ];
+  if (facts.suspects) parts.push(`${SUSPECT_MARK} more than ${HANDLE_SUSPECT_THRESHOLD} handles`);
+  return parts.join('  |  ');
+}

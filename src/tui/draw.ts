@@ -1,0 +1,115 @@
+// Text drawing for the view: gauges, sparklines and the process table's columns. Pure string work,
+// so the layout at 80 columns is unit-tested without rendering.
+import type { ProcessRow, SortKey } from '../core/aggregate.js';
+
+export const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
+
+/** A bar of `width` cells filled in proportion to the percent: [#####.....]. */
+export function gauge(percent: number, width: number): string {
+  const inner = Math.max(1, width - 2);
+  const filled = Math.min(inner, Math.max(0, Math.round((percent / 100) * inner)));
+  // any use at all shows at least one mark, so 0.2 % does not look like nothing
+  const shown = percent > 0 && filled === 0 ? 1 : filled;
+  return `[${'#'.repeat(shown)}${'.'.repeat(inner - shown)}]`;
+}
+
+/** The last `width` percentages as block characters on a fixed 0-100 scale (as htop's meters). */
+export function sparkline(percents: readonly number[], width: number): string {
+  const top = SPARK_LEVELS.length - 1;
+  return percents
+    .slice(-width)
+    .map((percent) => SPARK_LEVELS[Math.min(top, Math.max(0, Math.round((percent / 100) * top)))])
+    .join('');
+}
+
+/** HH:MM:SS in local time. */
+export function clock(iso: string | Date): string {
+  const date = typeof iso === 'string' ? new Date(iso) : iso;
+  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
+}
+
+export function formatSeconds(seconds: number): string {
+  return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`;
+}
+
+/** Cuts text to a width, marking the cut with '~' (htop marks nothing; a cut name must not look whole). */
+export function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  return width === 1 ? '~' : `${text.slice(0, width - 1)}~`;
+}
+
+// ---- the process table ----
+
+interface ColumnSpec {
+  label: string;
+  /** the label when the full ones do not fit (80 columns) */
+  short: string;
+  sortKey?: SortKey;
+  value(row: ProcessRow): string;
+}
+
+/** The mark after a handle count over the handle rule; the footer explains it. */
+export const SUSPECT_MARK = '!';
+
+const NUMBER_COLUMNS: readonly ColumnSpec[] = [
+  { label: 'SOCKETS', short: 'SOCK', sortKey: 'sockets', value: (row) => String(row.sockets) },
+  { label: 'LISTEN', short: 'LSTN', value: (row) => String(row.listen) },
+  { label: 'EST', short: 'EST', value: (row) => String(row.established) },
+  { label: 'TIME_WAIT', short: 'TWAIT', value: (row) => String(row.timeWait) },
+  { label: 'CLOSE_WAIT', short: 'CWAIT', sortKey: 'closewait', value: (row) => String(row.closeWait) },
+  { label: 'BOUND', short: 'BOUND', sortKey: 'bound', value: (row) => String(row.bound) },
+  { label: 'UDP', short: 'UDP', value: (row) => String(row.udp) },
+  { label: 'EPHEM', short: 'EPHEM', sortKey: 'ephemeral', value: (row) => String(row.ephemeral) },
+  {
+    label: 'HANDLES',
+    short: 'HNDL',
+    sortKey: 'handles',
+    value: (row) => (row.handles === null ? '-' : `${row.handles}${row.handleSuspect ? SUSPECT_MARK : ''}`),
+  },
+];
+
+const PID_WIDTH = 7; // Linux PIDs go up to 4194304
+const MIN_NAME_WIDTH = 8;
+
+export interface TableLayout {
+  header: string;
+  /** one row as a line of exactly `width` characters at most, with the selection mark in front */
+  line(row: ProcessRow, selected: boolean): string;
+}
+
+export function sortMark(descending: boolean): string {
+  return descending ? '▼' : '▲';
+}
+
+/**
+ * Column widths for these rows at this width: full labels when they fit, short ones otherwise; NAME
+ * takes what is left. The sorted column's label carries ▼ (largest first) or ▲.
+ */
+export function layoutTable(rows: readonly ProcessRow[], width: number, sortKey: SortKey, descending: boolean): TableLayout {
+  const build = (useShort: boolean) => {
+    const labels = NUMBER_COLUMNS.map((column) => {
+      const label = useShort ? column.short : column.label;
+      return column.sortKey === sortKey ? `${label}${sortMark(descending)}` : label;
+    });
+    const widths = NUMBER_COLUMNS.map((column, index) => {
+      let widest = labels[index]!.length;
+      for (const row of rows) widest = Math.max(widest, column.value(row).length);
+      return widest;
+    });
+    // mark + PID + NAME + the numbers, one space between columns
+    const fixed = 1 + PID_WIDTH + 1 + widths.reduce((sum, columnWidth) => sum + columnWidth + 1, 0);
+    return { labels, widths, nameWidth: width - fixed };
+  };
+  let chosen = build(false);
+  if (chosen.nameWidth < MIN_NAME_WIDTH) chosen = build(true);
+  const { labels, widths } = chosen;
+  const nameWidth = Math.max(MIN_NAME_WIDTH, chosen.nameWidth);
+  const numbers = (cells: readonly string[]) => cells.map((cell, index) => cell.padStart(widths[index]!)).join(' ');
+  const compose = (mark: string, pid: string, name: string, cells: readonly string[]) =>
+    `${mark}${pid.padStart(PID_WIDTH)} ${fit(name, nameWidth).padEnd(nameWidth)} ${numbers(cells)}`.slice(0, width);
+  return {
+    header: compose(' ', 'PID', 'NAME', labels),
+    line: (row, selected) => compose(selected ? '>' : ' ', String(row.pid), row.processName, NUMBER_COLUMNS.map((column) => column.value(row))),
+  };
+}

@@ -1,0 +1,28 @@
+// `porttop diagnose`'s verdict as the header's line: the same judgement, in colour and in words.
+import { diagnose, VERDICT_LABELS, verdictDetails, type Verdict } from '../core/diagnose.js';
+import type { UsageLevel } from '../core/usage.js';
+import type { SnapshotAnalysis } from '../core/view.js';
+
+export interface HeaderVerdict {
+  /** drawn in colour and as text: ok -> OK, warning -> WARN, exhausted -> CRIT */
+  level: UsageLevel;
+  /** OK, WARNING or EXHAUSTED, as `porttop diagnose` says it */
+  label: string;
+  /** the rest of the line, e.g. "tcp/ipv4 300/300 ports toward 127.0.0.1:8080 (100%) · top PID 1234 node 300 ports" */
+  text: string;
+}
+
+const LEVEL_OF_VERDICT: Record<Verdict, UsageLevel> = { ok: 'OK', warning: 'WARN', exhausted: 'CRIT' };
+
+/**
+ * Called once per snapshot (memoized by the App), never per key press. Windows exhaustion events are
+ * left out here: reading them is a PowerShell round trip per refresh; `porttop diagnose` reads them.
+ */
+export function verdictFor(analysis: SnapshotAnalysis, platform: 'linux' | 'windows'): HeaderVerdict {
+  const diagnosis = diagnose({ snapshot: analysis.snapshot, ranges: analysis.ranges, events: null, platform });
+  return {
+    level: LEVEL_OF_VERDICT[diagnosis.verdict],
+    label: VERDICT_LABELS[diagnosis.verdict],
+    text: verdictDetails(diagnosis).join(' · '),
+  };
+}

@@ -1,0 +1,86 @@
+// The /proc/net parsers on captured and crafted text (test/fixtures/linux).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { decodeAddress, formatIpv6, parseProcNet } from '../../src/linux/procnet.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/linux/${name}`, import.meta.url), 'latin1');
+
+describe('parseProcNet on captured /proc/net text', () => {
+  it('reads a listener and an ESTABLISHED IPv4 connection with their inodes', () => {
+    const endpoints = parseProcNet({ protocol: 'tcp', family: 'ipv4', text: fixture('proc-net-tcp.txt') });
+    assert.equal(endpoints.length, 2);
+    assert.deepEqual(endpoints[0], {
+      protocol: 'tcp', family: 'ipv4', localAddress: '0.0.0.0', localPort: 2024, remoteAddress: null, remotePort: null,
+      state: 'LISTEN', pid: null, inode: 616,
+    });
+    assert.deepEqual(
+      { ...endpoints[1] },
+      { protocol: 'tcp', family: 'ipv4', localAddress: '127.0.0.1', localPort: 41562, remoteAddress: '127.0.0.1', remotePort: 33251, state: 'ESTABLISHED', pid: null, inode: 9618 },
+    );
+  });
+
+  it('shows IPv4-mapped IPv6 addresses as IPv4 and ::1 compressed', () => {
+    const endpoints = parseProcNet({ protocol: 'tcp', family: 'ipv6', text: fixture('proc-net-tcp6.txt') });
+    assert.equal(endpoints[0]!.localAddress, '::');
+    assert.equal(endpoints[0]!.state, 'LISTEN');
+    assert.equal(endpoints[1]!.localAddress, '::1');
+    assert.equal(endpoints[3]!.localAddress, '127.0.0.1');
+    assert.equal(endpoints[3]!.remoteAddress, '127.0.0.1');
+    assert.equal(endpoints[3]!.family, 'ipv6');
+  });
+
+  it('reads UDP lines with a wide slot number and gives them no state', () => {
+    const endpoints = parseProcNet({ protocol: 'udp', family: 'ipv6', text: fixture('proc-net-udp6.txt') });
+    assert.equal(endpoints.length, 1);
+    assert.equal(endpoints[0]!.state, null);
+    assert.equal(endpoints[0]!.localAddress, '::1');
+    assert.equal(endpoints[0]!.localPort, 0xcd2b);
+    assert.equal(endpoints[0]!.remoteAddress, null);
+    assert.equal(endpoints[0]!.inode, 9617);
+  });
+
+  it('maps TIME_WAIT (inode 0), BOUND (state 07 with a port), CLOSE_WAIT and a 5-digit slot', () => {
+    const endpoints = parseProcNet({ protocol: 'tcp', family: 'ipv4', text: fixture('proc-net-tcp-crafted.txt') });
+    assert.deepEqual(endpoints.map((e) => e.state), ['LISTEN', 'TIME_WAIT', 'BOUND', 'CLOSE_WAIT', 'ESTABLISHED']);
+    assert.equal(endpoints[1]!.inode, 0);
+    assert.equal(endpoints[1]!.localPort, 40000);
+    assert.equal(endpoints[2]!.localPort, 45000);
+    assert.equal(endpoints[2]!.remoteAddress, null);
+    assert.equal(endpoints[4]!.localAddress, '192.168.1.1');
+    assert.equal(endpoints[4]!.remoteAddress, '192.168.1.10');
+    assert.equal(endpoints[4]!.remotePort, 443);
+    assert.equal(endpoints[4]!.inode, 103);
+  });
+
+  it('decodes global and link-local IPv6 addresses', () => {
+    const endpoints = parseProcNet({ protocol: 'tcp', family: 'ipv6', text: fixture('proc-net-tcp6-crafted.txt') });
+    assert.equal(endpoints[0]!.localAddress, '2001:db8::1');
+    assert.equal(endpoints[0]!.localPort, 80);
+    assert.equal(endpoints[1]!.localAddress, 'fe80::2ff:feff:0:1');
+    assert.equal(endpoints[1]!.remoteAddress, '2001:db8::2');
+    assert.equal(endpoints[2]!.localAddress, '127.0.0.1');
+    assert.equal(endpoints[3]!.state, 'TIME_WAIT');
+    assert.equal(endpoints[3]!.inode, 0);
+  });
+
+  it('reads an empty table (header only) as no endpoints', () => {
+    assert.deepEqual(parseProcNet({ protocol: 'tcp', family: 'ipv4', text: 'header\n' }), []);
+    assert.deepEqual(parseProcNet({ protocol: 'tcp', family: 'ipv4', text: '' }), []);
+  });
+});
+
+describe('address text', () => {
+  it('decodes host-order words on little- and big-endian hosts', () => {
+    assert.equal(decodeAddress('0100007F', true), '127.0.0.1');
+    assert.equal(decodeAddress('7F000001', false), '127.0.0.1');
+    assert.equal(decodeAddress('20010DB8000000000000000000000001', false), '2001:db8::1');
+  });
+
+  it('compresses the longest run of zero groups, the first when tied, never a single group', () => {
+    assert.equal(formatIpv6([0, 0, 0, 0, 0, 0, 0, 0]), '::');
+    assert.equal(formatIpv6([0x2001, 0xdb8, 0, 0, 1, 0, 0, 1]), '2001:db8::1:0:0:1');
+    assert.equal(formatIpv6([0x2001, 0xdb8, 0, 1, 1, 1, 1, 1]), '2001:db8:0:1:1:1:1:1');
+    assert.equal(formatIpv6([0xfe80, 0, 0, 0, 0x2ff, 0xfeff, 0, 1]), 'fe80::2ff:feff:0:1');
+  });
+});
