@@ -124,10 +124,12 @@ export class PowerShellSession {
     return result as Promise<T>;
   }
 
-  /** Ends the PowerShell process; later calls fail. Safe to call twice. */
+  /**
+   * Ends the PowerShell process at once (a call still running fails, queued ones are refused), so
+   * quitting never waits for a slow call. Safe to call twice.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue;
     await this.stop();
   }
 
@@ -245,6 +247,7 @@ export class PowerShellSession {
         throw new BackendError(`PowerShell reported an error in ${what}: ${firstLine(stripAnsi(error.message)) || 'no message'}`);
       }
       await this.stop();
+      if (this.closed) throw new BackendError(`the PowerShell session was closed during ${what}`);
       if (live.child.pid === undefined) throw new BackendError(`cannot start PowerShell (${this.executable}): ${spawnFailure(error)}`);
       throw new BackendError(`PowerShell failed during ${what}: the process exited or was killed (the next call starts a new PowerShell)`);
     } finally {

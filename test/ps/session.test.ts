@@ -178,6 +178,23 @@ describe('PowerShell session (real pwsh)', () => {
     await assert.rejects(session.call('Echo-PortTopText'), /session is closed/);
   });
 
+  test('close during a hung call ends PowerShell at once; the running and queued calls fail', async (t) => {
+    const pwsh = requirePwsh(t);
+    if (!pwsh) return;
+    const session = openSession(pwsh);
+    await session.call('Echo-PortTopText');
+    const pid = session.pid!;
+    const hung = session.call('Wait-PortTopSleep', { Seconds: 300 });
+    const queued = session.call('Echo-PortTopText');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = Date.now();
+    await session.close();
+    assert.ok(Date.now() - started < 5000, 'close did not wait for the call');
+    await assert.rejects(hung, /the PowerShell session was closed during Wait-PortTopSleep/);
+    await assert.rejects(queued, /session is closed/);
+    assert.equal(await waitForPidGone(pid, 2000), true);
+  });
+
   test('a missing executable fails the call with a BackendError, not a crash', async () => {
     const session = new PowerShellSession({ executable: '/nonexistent/pwsh', scriptsDir: TEST_SCRIPTS_DIR });
     await assert.rejects(session.call('Echo-PortTopText'), (error: unknown) => {
