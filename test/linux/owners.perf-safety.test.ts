@@ -10,7 +10,7 @@ import { scanSocketOwners } from '../../src/linux/owners.js';
 import { parseProcNet } from '../../src/linux/procnet.js';
 import { startHolder } from '../helpers/children.js';
 
-describe('scanSocketOwners over a crafted /proc tree', () => {
+describe('scanSocketOwners over a crafted /proc tree', { skip: process.platform !== 'linux' && 'needs Linux (symlinks, procfs layout)' }, () => {
   let root: string;
 
   before(() => {
@@ -57,7 +57,7 @@ describe('scanSocketOwners over a crafted /proc tree', () => {
   });
 });
 
-describe('scanSocketOwners on the real /proc', () => {
+describe('scanSocketOwners on the real /proc', { skip: process.platform !== 'linux' && 'needs Linux /proc' }, () => {
   it("finds a real child's listening socket by its inode", async () => {
     const holder = await startHolder<{ port: number }>(
       `import net from 'node:net'; const server = net.createServer(); server.listen(0, '127.0.0.1', () => ready({ port: server.address().port }));`,
