@@ -157,12 +157,20 @@ interface ProbeResult {
   seconds: number;
 }
 
+/** PORTTOP_BENCH_CPU_PROF=DIR writes a V8 CPU profile of each probe there (for finding where time goes). */
+function profileFlags(mode: string): string[] {
+  const dir = process.env.PORTTOP_BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=tui-${mode}.cpuprofile`] : [];
+}
+
 /** Runs the probe inside the namespace (from the package directory, so `ink` and `react` resolve). */
 async function runProbe<T>(namespace: NetNamespace, mode: 'view' | 'collect', seconds: number): Promise<T> {
   const source = `const DIST = ${JSON.stringify(DIST)}; const MODE = ${JSON.stringify(mode)}; const SECONDS = ${seconds};\n${PROBE_SOURCE}`;
-  const child = spawn(namespace.prefix[0]!, [...namespace.prefix.slice(1), process.execPath, '--input-type=module', '-e', source], {
+  const child = spawn(namespace.prefix[0]!, [...namespace.prefix.slice(1), process.execPath, ...profileFlags(mode), '--input-type=module', '-e', source], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: fileURLToPath(new URL('..', import.meta.url)),
+    // as `porttop top` runs it: React's production build (src/commands/top.ts sets the same)
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   let output = '';
   let errors = '';

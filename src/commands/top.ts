@@ -35,6 +35,9 @@ async function runTopCommand(args: ArgumentsCamelCase<TopArgs>): Promise<void> {
   if (!args.runtime.isInteractive) {
     throw new UsageError('the live view needs a terminal (stdin and stdout): use porttop procs for a one-off table');
   }
+  // React picks its build when first loaded: the development build's checks cost the view about as
+  // much CPU as the analysis itself. A user who sets NODE_ENV keeps it.
+  process.env.NODE_ENV ??= 'production';
   await withBackend(args, async (backend) => {
     const { runTop } = await import('../tui/run.js');
     await runTop(backend, { hostName: hostname(), intervalSeconds, sortKey, filter: String(args.filter ?? '') });

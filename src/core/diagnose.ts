@@ -181,7 +181,9 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
       if (endpoint.state !== 'TIME_WAIT') noteUnowned(endpoint, rangeIndex);
       continue;
     }
-    tallyOf(tallies, pid).add(endpoint, rangeIndex);
+    const tally = tallyOf(tallies, pid);
+    tally.add(endpoint, rangeIndex);
+    if (destination) tally.toward(destination);
     if (endpoint.state === 'LISTEN') noteOwner(listenerOwners, family * 65536 + endpoint.localPort, pid);
     else if (destination && endpoint.state !== 'TIME_WAIT') destination.owner = destination.owner === NONE || destination.owner === pid ? pid : MANY;
   }
@@ -204,7 +206,6 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const eventsVerdict = verdictOfEvents(events);
   const verdict = usage.reduce<Verdict>((worst, range) => worse(worst, range.verdict), eventsVerdict);
   const culprits = rankCulprits(tallies, snapshot);
-  fillTopDestinations(culprits, endpoints);
   const timeWaitPiles = destinations
     .flatMap((table) => table.withTimeWait)
     .sort((x, y) => y.timeWait - x.timeWait)
@@ -468,8 +469,23 @@ class ProcessTally {
   bound = 0;
   /** (range index, port) pairs, as range index * 65536 + port */
   readonly ephemeral = new Set<number>();
+  /** owned sockets per destination, for the culprit's top destination */
+  private readonly socketsToward = new Map<Destination, number>();
 
   constructor(readonly pid: number) {}
+
+  toward(destination: Destination): void {
+    this.socketsToward.set(destination, (this.socketsToward.get(destination) ?? 0) + 1);
+  }
+
+  /** the destination most of its sockets talk to; the first seen wins a tie */
+  topDestination(): Culprit['topDestination'] {
+    let top: Culprit['topDestination'] = null;
+    for (const [destination, sockets] of this.socketsToward) {
+      if (!top || sockets > top.sockets) top = { remoteAddress: destination.remoteAddress, remotePort: destination.remotePort, sockets };
+    }
+    return top;
+  }
 
   add(endpoint: Endpoint, rangeIndex: number): void {
     switch (endpoint.state) {
@@ -518,7 +534,7 @@ function rankCulprits(tallies: ReadonlyMap<number, ProcessTally>, snapshot: Snap
       handles,
       inferredTimeWait: tally.inferredTimeWait,
       handleSuspect,
-      topDestination: null,
+      topDestination: tally.topDestination(),
     });
   }
   // most ports first; then the leaks that do not (yet) hold ports: CLOSE_WAIT, BOUND, TIME_WAIT
@@ -535,26 +551,6 @@ function rankCulprits(tallies: ReadonlyMap<number, ProcessTally>, snapshot: Snap
 }
 
 /** Only for the few culprits listed, so the full pass stays cheap. */
-function fillTopDestinations(culprits: Culprit[], endpoints: readonly Endpoint[]): void {
-  const wanted = new Map<number, Map<string, { remoteAddress: string; remotePort: number; sockets: number }>>();
-  for (const culprit of culprits) wanted.set(culprit.pid, new Map());
-  for (const endpoint of endpoints) {
-    if (endpoint.remoteAddress === null || endpoint.remotePort === null) continue;
-    const pid = ownerOf(endpoint);
-    const destinations = pid === null ? undefined : wanted.get(pid);
-    if (!destinations) continue;
-    const key = `${endpoint.remoteAddress}]${endpoint.remotePort}`;
-    const seen = destinations.get(key);
-    if (seen) seen.sockets++;
-    else destinations.set(key, { remoteAddress: endpoint.remoteAddress, remotePort: endpoint.remotePort, sockets: 1 });
-  }
-  for (const culprit of culprits) {
-    let top: Culprit['topDestination'] = null;
-    for (const destination of wanted.get(culprit.pid)!.values()) if (!top || destination.sockets > top.sockets) top = destination;
-    culprit.topDestination = top;
-  }
-}
-
 // ---- stop-gap ---------------------------------------------------------------------------------
 
 /**

@@ -4,7 +4,7 @@
 import { SORT_KEYS, summarizeProcesses, totalsByState, type ProcessRow, type SortKey, type StateTotals } from './aggregate.js';
 import type { Endpoint, PortRange, Snapshot, TcpState } from './model.js';
 import { holdsPort } from './select.js';
-import { rangeUsage, type RangeUsage } from './usage.js';
+import { diagnose, type Diagnosis, type Platform, type RangeDiagnosis } from './diagnose.js';
 
 /** Everything the view derives from one snapshot; computed once per snapshot, never per key press. */
 export interface SnapshotAnalysis {
@@ -13,16 +13,25 @@ export interface SnapshotAnalysis {
   /** one row per process that owns sockets, unsorted */
   rows: ProcessRow[];
   totals: Partial<StateTotals>;
-  usage: RangeUsage[];
+  /** the range gauges: the diagnosis's per-range usage, so it is computed once */
+  usage: RangeDiagnosis[];
+  /** `porttop diagnose`'s judgement of this snapshot, for the header's verdict line */
+  diagnosis: Diagnosis;
 }
 
-export function analyzeSnapshot(snapshot: Snapshot, ranges: PortRange[]): SnapshotAnalysis {
+/**
+ * Windows exhaustion events are left out: reading them is a PowerShell round trip per refresh;
+ * `porttop diagnose` reads them.
+ */
+export function analyzeSnapshot(snapshot: Snapshot, ranges: PortRange[], platform: Platform): SnapshotAnalysis {
+  const diagnosis = diagnose({ snapshot, ranges, events: null, platform });
   return {
     snapshot,
     ranges,
     rows: summarizeProcesses(snapshot, ranges),
     totals: totalsByState(snapshot.endpoints),
-    usage: rangeUsage(snapshot.endpoints, ranges),
+    usage: diagnosis.usage,
+    diagnosis,
   };
 }
 

@@ -78,7 +78,7 @@ export function App(props: AppProps) {
   const total = analysis?.rows.length ?? 0;
   const filter = useMemo(() => parseViewFilter(state.filterText), [state.filterText]);
   const layout = useMemo(() => layoutTable(rows, size.columns, state.sort.key, state.sort.descending), [rows, size.columns, state.sort]);
-  const verdict = useMemo(() => (analysis ? verdictFor(analysis, backend.platform) : null), [analysis, backend.platform]);
+  const verdict = useMemo(() => (analysis ? verdictFor(analysis) : null), [analysis]);
   const detailPid = state.overlay.kind === 'detail' ? state.overlay.pid : null;
   const detailEndpoints = useMemo(
     () => (analysis && detailPid !== null ? endpointsOfProcess(analysis.snapshot.endpoints, detailPid) : []),

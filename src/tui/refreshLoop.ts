@@ -71,7 +71,7 @@ export class RefreshLoop {
     const run = (async () => {
       try {
         const [snapshot, ranges] = await Promise.all([this.backend.snapshot(), this.backend.getRanges()]);
-        if (!this.stopped) this.listener.data(analyzeSnapshot(snapshot, ranges));
+        if (!this.stopped) this.listener.data(analyzeSnapshot(snapshot, ranges, this.backend.platform));
       } catch (error) {
         if (!this.stopped) this.listener.error(error instanceof Error ? error.message : String(error), new Date(this.now()));
       }

@@ -1,5 +1,5 @@
 // `porttop diagnose`'s verdict as the header's line: the same judgement, in colour and in words.
-import { diagnose, VERDICT_LABELS, verdictDetails, type Verdict } from '../core/diagnose.js';
+import { VERDICT_LABELS, verdictDetails, type Verdict } from '../core/diagnose.js';
 import type { UsageLevel } from '../core/usage.js';
 import type { SnapshotAnalysis } from '../core/view.js';
 
@@ -14,12 +14,9 @@ export interface HeaderVerdict {
 
 const LEVEL_OF_VERDICT: Record<Verdict, UsageLevel> = { ok: 'OK', warning: 'WARN', exhausted: 'CRIT' };
 
-/**
- * Called once per snapshot (memoized by the App), never per key press. Windows exhaustion events are
- * left out here: reading them is a PowerShell round trip per refresh; `porttop diagnose` reads them.
- */
-export function verdictFor(analysis: SnapshotAnalysis, platform: 'linux' | 'windows'): HeaderVerdict {
-  const diagnosis = diagnose({ snapshot: analysis.snapshot, ranges: analysis.ranges, events: null, platform });
+/** The diagnosis is made once per snapshot, in the refresh loop; this only words it. */
+export function verdictFor(analysis: SnapshotAnalysis): HeaderVerdict {
+  const { diagnosis } = analysis;
   return {
     level: LEVEL_OF_VERDICT[diagnosis.verdict],
     label: VERDICT_LABELS[diagnosis.verdict],

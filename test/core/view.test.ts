@@ -102,16 +102,19 @@ test('endpointsOfProcess lists listeners first, then by port; portsToName prefer
   assert.deepEqual(portsToName([endpoint(1, 50001, 'ESTABLISHED', 443)]), [50001], 'only connections: their local ports');
 });
 
-test('analyzeSnapshot derives rows, totals and range usage from one snapshot', () => {
+test('analyzeSnapshot derives rows, totals, range usage and the diagnosis from one snapshot', () => {
   const snapshot = {
     takenAt: '2024-01-01T00:00:00Z',
     endpoints: [endpoint(1, 8080, 'LISTEN'), endpoint(1, 40000, 'ESTABLISHED', 8080), endpoint(null, 40001, 'TIME_WAIT', 8080)],
     processes: new Map([[1, { pid: 1, name: 'web', commandLine: null, startTime: null, handles: 5 }]]),
     warnings: [],
   };
-  const analysis = analyzeSnapshot(snapshot, [makeRange('tcp', 'ipv4', 32768, 28232)]);
+  const analysis = analyzeSnapshot(snapshot, [makeRange('tcp', 'ipv4', 32768, 28232)], 'linux');
   assert.equal(analysis.rows.length, 1);
   assert.equal(analysis.rows[0]!.sockets, 2);
   assert.equal(analysis.totals.TIME_WAIT, 1);
   assert.equal(analysis.usage[0]!.inUse, 2);
+  assert.equal(analysis.diagnosis.verdict, 'ok');
+  assert.equal(analysis.diagnosis.culprits[0]?.pid, 1);
+  assert.equal(analysis.diagnosis.culprits[0]?.inferredTimeWait, 1, 'the TIME_WAIT toward its only peer is inferred to be its');
 });
