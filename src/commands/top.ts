@@ -39,7 +39,25 @@ async function runTopCommand(args: ArgumentsCamelCase<TopArgs>): Promise<void> {
   // much CPU as the analysis itself. A user who sets NODE_ENV keeps it.
   process.env.NODE_ENV ??= 'production';
   await withBackend(args, async (backend) => {
-    const { runTop } = await import('../tui/run.js');
+    const { runTop } = await importViewForTerminal();
     await runTop(backend, { hostName: hostname(), intervalSeconds, sortKey, filter: String(args.filter ?? '') });
   });
+}
+
+/** Environment variables that make Ink (through is-in-ci, read once when Ink loads) draw only a final frame. */
+const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+
+/**
+ * Loads the view with those variables hidden: `porttop top` has just checked that it runs in a real
+ * terminal, where a CI=true left in the shell (a CI job's debugging session, a test harness) would
+ * otherwise leave the screen blank until exit.
+ */
+async function importViewForTerminal(): Promise<typeof import('../tui/run.js')> {
+  const saved = CI_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const [name] of saved) delete process.env[name];
+  try {
+    return await import('../tui/run.js');
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
 }
