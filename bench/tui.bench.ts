@@ -21,13 +21,15 @@ export interface TuiBenchResult {
   refreshes: number;
   collectionCpuPercent: number;
   restCpuPercent: number;
+  /** the garbage collector, apart: most of its work is the collection's short-lived garbage */
+  gcCpuPercent: number;
   collectionMedianMs: number;
   keyLatencyMedianMs: number;
   keyLatencyMaxMs: number;
   peakRssMb: number;
   /** the same collection and analysis without Ink and React */
   collectOnlyPeakRssMb: number;
-  /** analyzeSnapshot (rows, totals, range usage) once per snapshot */
+  /** analyzeSnapshot (rows, totals, the diagnosis with range usage) once per snapshot */
   analysisMedianMs: number;
   keyPresses: number;
   ssMedianMs: number;
@@ -57,6 +59,29 @@ const [{ createElement }, { render }, { App }, { LinuxBackend }, { analyzeSnapsh
 ]);
 const median = (values) => { const s = [...values].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
 
+// microseconds of samples per class: collection (a frame in dist/linux/), gc, rest; idle left out
+function splitProfile(profile) {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const classOf = new Map();
+  const classify = (id) => {
+    if (classOf.has(id)) return classOf.get(id);
+    const frame = nodes.get(id).callFrame;
+    let kind;
+    if (frame.functionName === '(idle)') kind = 'idle';
+    else if (frame.functionName === '(garbage collector)') kind = 'gc';
+    else if (frame.url.includes('/dist/linux/')) kind = 'collection';
+    else kind = parentOf.has(id) ? classify(parentOf.get(id)) : 'rest';
+    if (kind === 'idle' && frame.functionName !== '(idle)') kind = 'rest';
+    classOf.set(id, kind);
+    return kind;
+  };
+  const totals = { collection: 0, gc: 0, rest: 0, idle: 0 };
+  profile.samples.forEach((id, i) => { totals[classify(id)] += profile.timeDeltas[i] ?? 0; });
+  return totals;
+}
+
 // a stream that looks like a 120x40 terminal to Ink and tells when it is written to
 class TerminalOut extends EventEmitter {
   isTTY = true; columns = 120; rows = 40; onWrite = null;
@@ -70,20 +95,10 @@ class TerminalIn extends EventEmitter {
   setEncoding() {} setRawMode() {} resume() {} pause() {} ref() {} unref() {}
 }
 
-// the CPU the backend spends, from the call until its promise settles. The collection yields to the
-// event loop every few milliseconds, so in the view this also catches renders that slip in between;
-// the collect-only probe (nothing else running) gives the exact figure the report uses.
-const spent = { cpuMicros: 0, wallMs: [] };
+// the wall time of each collection, from the call until its promise settles
+const spent = { wallMs: [] };
 const inner = new LinuxBackend();
-const timed = (work) => {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const promise = work().finally(() => {
-    const used = process.cpuUsage(cpu);
-    spent.cpuMicros += used.user + used.system;
-  });
-  return { promise, started };
-};
+const timed = (work) => { const started = performance.now(); return { promise: work(), started }; };
 const backend = {
   name: inner.name, platform: inner.platform,
   snapshot: (options) => { const { promise, started } = timed(() => inner.snapshot(options)); return promise.finally(() => spent.wallMs.push(performance.now() - started)); },
@@ -104,12 +119,21 @@ if (MODE === 'collect') {
     analysisMs.push(performance.now() - before);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  process.stdout.write('PROBE ' + JSON.stringify({ refreshes: spent.wallMs.length, collectionCpuMsPerRefresh: spent.cpuMicros / 1000 / spent.wallMs.length, analysisMedianMs: median(analysisMs), peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
+  process.stdout.write('PROBE ' + JSON.stringify({ refreshes: spent.wallMs.length, analysisMedianMs: median(analysisMs), peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
   process.exit(0);
 }
 
 const stdout = new TerminalOut();
 const stdin = new TerminalIn();
+// V8's sampling profiler splits the CPU: samples whose stack passes through dist/linux/ are the
+// collection, the garbage collector is counted apart, the rest is analysis, React and Ink. (The
+// collection yields to the event loop, so timing around its call would also catch renders.)
+const { Session } = await import('node:inspector/promises');
+const profiler = new Session();
+profiler.connect();
+await profiler.post('Profiler.enable');
+await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+await profiler.post('Profiler.start');
 const cpuStart = process.cpuUsage();
 const wallStart = performance.now();
 const instance = render(createElement(App, { backend, hostName: 'bench', intervalSeconds: 1 }), {
@@ -131,11 +155,16 @@ await new Promise((resolve) => {
 });
 const cpu = process.cpuUsage(cpuStart);
 const wallMs = performance.now() - wallStart;
+const { profile } = await profiler.post('Profiler.stop');
 instance.unmount();
 const total = cpu.user + cpu.system;
+const split = splitProfile(profile);
 process.stdout.write('PROBE ' + JSON.stringify({
   refreshes: spent.wallMs.length,
   totalCpuPercent: (total / 1000 / wallMs) * 100,
+  collectionCpuPercent: (split.collection / 1000 / wallMs) * 100,
+  restCpuPercent: (split.rest / 1000 / wallMs) * 100,
+  gcCpuPercent: (split.gc / 1000 / wallMs) * 100,
   collectionMedianMs: median(spent.wallMs),
   keyLatencyMedianMs: median(latencies),
   keyLatencyMaxMs: Math.max(...latencies),
@@ -149,6 +178,9 @@ process.exit(0);
 interface ProbeResult {
   refreshes: number;
   totalCpuPercent: number;
+  collectionCpuPercent: number;
+  restCpuPercent: number;
+  gcCpuPercent: number;
   collectionMedianMs: number;
   keyLatencyMedianMs: number;
   keyLatencyMaxMs: number;
@@ -213,14 +245,10 @@ export async function run(seconds = 60): Promise<TuiBenchResult> {
     const load = spawnSync('uptime', { encoding: 'utf8' }).stdout.trim();
 
     const measured = await runProbe<ProbeResult>(namespace, 'view', seconds);
-    const floor = await runProbe<{ peakRssMb: number; analysisMedianMs: number; collectionCpuMsPerRefresh: number }>(namespace, 'collect', Math.min(seconds, 20));
+    const floor = await runProbe<{ peakRssMb: number; analysisMedianMs: number }>(namespace, 'collect', Math.min(seconds, 20));
     const ss = timeSs(namespace, 10);
-    // collection's share: its exact CPU per refresh (collect-only probe) times the view's refreshes
-    const collectionCpuPercent = ((floor.collectionCpuMsPerRefresh * measured.refreshes) / (measured.seconds * 1000)) * 100;
     const result: TuiBenchResult = {
       ...measured,
-      collectionCpuPercent,
-      restCpuPercent: measured.totalCpuPercent - collectionCpuPercent,
       collectOnlyPeakRssMb: floor.peakRssMb,
       analysisMedianMs: floor.analysisMedianMs,
       sockets,
@@ -242,6 +270,7 @@ function print(result: TuiBenchResult): void {
     `  load when measured: ${result.load}`,
     `  collection (backend):        ${round(result.collectionCpuPercent)} % of one core, median ${round(result.collectionMedianMs)} ms per refresh`,
     `  everything else (analysis, React, Ink): ${round(result.restCpuPercent)} % of one core   target < 5 %`,
+    `  garbage collector, apart:    ${round(result.gcCpuPercent)} % of one core (mostly the collection's short-lived garbage)`,
     `    of which analysis:         median ${round(result.analysisMedianMs)} ms per snapshot (once per snapshot, never per key)`,
     `  key press to next frame:     median ${round(result.keyLatencyMedianMs)} ms, max ${round(result.keyLatencyMaxMs)} ms over ${result.keyPresses} keys   target < 100 ms`,
     `  peak RSS:                    ${round(result.peakRssMb)} MB   target < 200 MB (collection and analysis alone, no Ink: ${round(result.collectOnlyPeakRssMb)} MB)`,
