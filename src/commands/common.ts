@@ -29,7 +29,3 @@ export async function withBackend<T>(args: GlobalArgs, work: (backend: Backend) 
 export function printJson(runtime: Runtime, value: unknown): void {
   runtime.stdout(`${JSON.stringify(value, null, runtime.isInteractive ? 2 : undefined)}\n`);
 }
-
-export function platformOf(backend: Backend): 'linux' | 'windows' {
-  return backend.platform;
-}

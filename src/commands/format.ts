@@ -30,7 +30,3 @@ export function formatRemote(endpoint: Endpoint): string {
 export function formatProtocol(endpoint: Endpoint): string {
   return endpoint.family === 'ipv6' ? `${endpoint.protocol.toUpperCase()}6` : endpoint.protocol.toUpperCase();
 }
-
-export function plural(count: number, word: string, many = `${word}s`): string {
-  return `${count} ${count === 1 ? word : many}`;
-}

@@ -81,8 +81,3 @@ export function trackChild(child: ChildProcess, launched: Set<number>): void {
     if (liveChildren.size === 0) uninstall();
   });
 }
-
-/** For tests: how many children are tracked right now. */
-export function trackedChildCount(): number {
-  return liveChildren.size;
-}
