@@ -175,19 +175,11 @@ process.stdout.write('PROBE ' + JSON.stringify({
 process.exit(0);
 `;
 
-interface ProbeResult {
-  refreshes: number;
-  totalCpuPercent: number;
-  collectionCpuPercent: number;
-  restCpuPercent: number;
-  gcCpuPercent: number;
-  collectionMedianMs: number;
-  keyLatencyMedianMs: number;
-  keyLatencyMaxMs: number;
-  keyPresses: number;
-  peakRssMb: number;
-  seconds: number;
-}
+/** What the view probe reports; the harness adds the load, ss and the collect-only figures. */
+type ProbeResult = Pick<
+  TuiBenchResult,
+  'refreshes' | 'collectionCpuPercent' | 'restCpuPercent' | 'gcCpuPercent' | 'collectionMedianMs' | 'keyLatencyMedianMs' | 'keyLatencyMaxMs' | 'keyPresses' | 'peakRssMb' | 'seconds'
+> & { totalCpuPercent: number };
 
 /** PORTTOP_BENCH_CPU_PROF=DIR writes a V8 CPU profile of each probe there (for finding where time goes). */
 function profileFlags(mode: string): string[] {

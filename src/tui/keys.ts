@@ -25,6 +25,16 @@ export type ListAction =
 
 export type KeyBindings<A extends string> = Readonly<Record<A, readonly string[]>>;
 
+/** Moving through a list: the same keys in the process list and in the detail pane. */
+const MOVE_KEYS = {
+  up: ['up'],
+  down: ['down', 'j'],
+  pageUp: ['pageup'],
+  pageDown: ['pagedown'],
+  home: ['home'],
+  end: ['end'],
+} as const satisfies KeyBindings<'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end'>;
+
 /**
  * The list's keys. `k` is kill (htop's key, and the issue's), so of vi's j/k only `j` moves (down).
  * F1, F3/F4, F6, F9 and F10 are htop's function keys.
@@ -32,12 +42,7 @@ export type KeyBindings<A extends string> = Readonly<Record<A, readonly string[]
 export const LIST_KEYS: KeyBindings<ListAction> = {
   quit: ['q', 'f10'],
   help: ['?', 'f1'],
-  up: ['up'],
-  down: ['down', 'j'],
-  pageUp: ['pageup'],
-  pageDown: ['pagedown'],
-  home: ['home'],
-  end: ['end'],
+  ...MOVE_KEYS,
   cycleSort: ['s', 'f6'],
   reverseSort: ['S'],
   sortHandles: ['h'],
@@ -71,12 +76,7 @@ export const LIST_ACTION_HELP: readonly (readonly [string, readonly ListAction[]
 export type DetailAction = 'close' | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'quit';
 export const DETAIL_KEYS: KeyBindings<DetailAction> = {
   close: ['escape', 'return'],
-  up: ['up'],
-  down: ['down', 'j'],
-  pageUp: ['pageup'],
-  pageDown: ['pagedown'],
-  home: ['home'],
-  end: ['end'],
+  ...MOVE_KEYS,
   quit: ['q'],
 };
 
