@@ -5,7 +5,7 @@ import { exceedsHandleRule, HANDLE_FAILING_THRESHOLD, HANDLE_SUSPECT_THRESHOLD }
 import { TIME_WAIT_SECONDS } from './explain.js';
 import { FAMILIES, PROTOCOLS, type Endpoint, type ExhaustionEvents, type PortRange, type Snapshot } from './model.js';
 import { DEFAULT_RANGES, rangeLookup, rangesAreShared } from './ranges.js';
-import { EXHAUSTED_PERCENT, percentOf, rangeUsage, WARNING_PERCENT, type RangeUsage } from './usage.js';
+import { percentOf, rangeUsage, usageLevel, type RangeUsage, type UsageLevel } from './usage.js';
 import { RANGE_RULES, parseRangeValues } from './validate.js';
 
 export type Platform = 'linux' | 'windows';
@@ -137,10 +137,12 @@ function worse(a: Verdict, b: Verdict): Verdict {
   return verdictRank(a) >= verdictRank(b) ? a : b;
 }
 
+/** The gauge's level and the verdict are one judgement (usage.ts holds the thresholds) in two vocabularies. */
+export const LEVEL_OF_VERDICT: Record<Verdict, UsageLevel> = { ok: 'OK', warning: 'WARN', exhausted: 'CRIT' };
+const VERDICT_OF_LEVEL: Record<UsageLevel, Verdict> = { OK: 'ok', WARN: 'warning', CRIT: 'exhausted' };
+
 export function verdictOfPercent(percent: number): Verdict {
-  if (percent >= EXHAUSTED_PERCENT) return 'exhausted';
-  if (percent >= WARNING_PERCENT) return 'warning';
-  return 'ok';
+  return VERDICT_OF_LEVEL[usageLevel(percent)];
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::']);

@@ -1,5 +1,5 @@
 // `porttop diagnose`'s verdict as the header's line: the same judgement, in colour and in words.
-import { VERDICT_LABELS, verdictDetails, type Verdict } from '../core/diagnose.js';
+import { LEVEL_OF_VERDICT, VERDICT_LABELS, verdictDetails } from '../core/diagnose.js';
 import type { UsageLevel } from '../core/usage.js';
 import type { SnapshotAnalysis } from '../core/view.js';
 
@@ -11,8 +11,6 @@ export interface HeaderVerdict {
   /** the rest of the line, e.g. "tcp/ipv4 300/300 ports toward 127.0.0.1:8080 (100%) · top PID 1234 node 300 ports" */
   text: string;
 }
-
-const LEVEL_OF_VERDICT: Record<Verdict, UsageLevel> = { ok: 'OK', warning: 'WARN', exhausted: 'CRIT' };
 
 /** The diagnosis is made once per snapshot, in the refresh loop; this only words it. */
 export function verdictFor(analysis: SnapshotAnalysis): HeaderVerdict {
