@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// The installed entry point: the compiled CLI lives in dist/ (built by `npm ci` through "prepare").
-import { main } from '../dist/cli.js';
-
-process.exitCode = await main(process.argv.slice(2));
+// Kept so that `node bin/porttop.js ...` in scripts keeps working; the installed bin is porttop.cjs,
+// which Node loads without starting its ESM loader.
+import './porttop.cjs';

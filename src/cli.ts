@@ -1,33 +1,38 @@
 // The command line: composes every command module, turns typed errors into exit codes.
-import type { Argv } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { runFastPath } from './cli-fast-path.js';
-import { diagnoseCommand } from './commands/diagnose.js';
 import { addGlobalOptions, type GlobalArgs } from './commands/common.js';
-import { killCommand } from './commands/kill.js';
-import { listCommand } from './commands/list.js';
-import { procsCommand } from './commands/procs.js';
-import { rangeCommand } from './commands/range.js';
-import { topCommand } from './commands/top.js';
-import { watchCommand } from './commands/watch.js';
-import { whoCommand } from './commands/who.js';
+import { isTableCommand } from './commands/define.js';
 import { EXIT, PorttopError, UsageError } from './errors.js';
 import { processRuntime, type Runtime } from './runtime.js';
 
+type AnyCommand = CommandModule<GlobalArgs, never>;
+
+/**
+ * Every command, one line each, loaded only when asked for: `porttop who 8080` reads who.ts and what it
+ * imports, never the live view's or diagnose's code. The key is the command's first word ('top' is
+ * also the default command, through its '$0' alias).
+ */
+const COMMANDS: Record<string, () => Promise<AnyCommand>> = {
+  top: async () => (await import('./commands/top.js')).topCommand as AnyCommand,
+  who: async () => (await import('./commands/who.js')).whoCommand as AnyCommand,
+  kill: async () => (await import('./commands/kill.js')).killCommand as AnyCommand,
+  list: async () => (await import('./commands/list.js')).listCommand as AnyCommand,
+  procs: async () => (await import('./commands/procs.js')).procsCommand as AnyCommand,
+  range: async () => (await import('./commands/range.js')).rangeCommand as AnyCommand,
+  diagnose: async () => (await import('./commands/diagnose.js')).diagnoseCommand as AnyCommand,
+  watch: async () => (await import('./commands/watch.js')).watchCommand as AnyCommand,
+};
+
 async function buildParser() {
-  // loaded on demand: the plain who/list calls never need it (see cli-fast-path.ts)
-  const { default: yargs } = await import('yargs');
+  // loaded on demand: plain calls of table-defined commands never need it (see cli-fast-path.ts)
+  const [{ default: yargs }, commands] = await Promise.all([import('yargs'), Promise.all(Object.values(COMMANDS).map((load) => load()))]);
   // the runtime arrives through parse's context, so every command sees GlobalArgs
-  return (addGlobalOptions(yargs()) as unknown as Argv<GlobalArgs>)
+  let parser = (addGlobalOptions(yargs()) as unknown as Argv<GlobalArgs>)
     .scriptName('porttop')
-    .usage('$0 [command]\n\nWhich process holds a port, stop it safely, and watch ephemeral-port exhaustion.')
-    .command(topCommand)
-    .command(whoCommand)
-    .command(killCommand)
-    .command(listCommand)
-    .command(procsCommand)
-    .command(rangeCommand)
-    .command(diagnoseCommand)
-    .command(watchCommand)
+    .usage('$0 [command]\n\nWhich process holds a port, stop it safely, and watch ephemeral-port exhaustion.');
+  for (const command of commands) parser = parser.command(command);
+  return parser
     .strict()
     .exitProcess(false)
     .help()
@@ -43,19 +48,26 @@ async function buildParser() {
 }
 
 export interface MainOptions {
-  /** take plain who/list calls without yargs (default true; tests compare both ways) */
+  /** take plain calls of table-defined commands without yargs (default true; tests compare both ways) */
   fastPath?: boolean;
 }
 
 /** Runs porttop with these arguments and returns the exit code; never calls process.exit. */
 export async function main(args: readonly string[], runtime: Runtime = processRuntime(), options: MainOptions = {}): Promise<number> {
   try {
-    if (options.fastPath !== false && (await runFastPath(args, runtime))) return runtime.exitCode;
+    if (options.fastPath !== false && (await runWithoutYargs(args, runtime))) return runtime.exitCode;
     await (await buildParser()).parseAsync([...args], { runtime } satisfies Partial<GlobalArgs>);
   } catch (error) {
     return reportError(error, runtime);
   }
   return runtime.exitCode;
+}
+
+async function runWithoutYargs(args: readonly string[], runtime: Runtime): Promise<boolean> {
+  const load = Object.hasOwn(COMMANDS, args[0] ?? '') ? COMMANDS[args[0]!] : undefined;
+  if (!load) return false;
+  const command = await load();
+  return isTableCommand(command) && runFastPath(command.table, args, runtime);
 }
 
 function reportError(error: unknown, runtime: Runtime): number {

@@ -1,5 +1,6 @@
 // What a command handler may touch besides its arguments: the backend factory and the output streams.
 // Tests pass their own (a captured stdout, a backend of their choosing); the bin uses the real ones.
+import { fstatSync, writeSync } from 'node:fs';
 import { openBackend, type Backend, type BackendChoice } from './backend.js';
 
 export interface Runtime {
@@ -13,11 +14,69 @@ export interface Runtime {
 }
 
 export function processRuntime(): Runtime {
+  const stdout = new DescriptorWriter(1, () => process.stdout);
+  const stderr = new DescriptorWriter(2, () => process.stderr);
   return {
     openBackend,
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    isInteractive: Boolean(process.stdout.isTTY && process.stdin.isTTY),
+    stdout: (text) => stdout.write(text),
+    stderr: (text) => stderr.write(text),
+    // asked only by the commands that need it: process.stdout and stdin are streams, and creating
+    // them loads Node's stream modules, a few milliseconds of a one-shot command's start-up
+    get isInteractive() {
+      return mayBeTerminal(1) && mayBeTerminal(0) && Boolean(process.stdout.isTTY && process.stdin.isTTY);
+    },
     exitCode: 0,
   };
+}
+
+/**
+ * Writes straight to a file descriptor, as the stream would for a file, a pipe or a terminal (Node
+ * writes those synchronously on Linux), without creating process.stdout. A descriptor left
+ * non-blocking by the caller (EAGAIN) hands the rest to the stream, which waits for it; a reader that
+ * went away (EPIPE: `porttop list | head -1`) ends the output quietly.
+ */
+class DescriptorWriter {
+  private stream: NodeJS.WritableStream | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly fd: number,
+    private readonly fallback: () => NodeJS.WritableStream,
+  ) {}
+
+  write(text: string): void {
+    if (this.closed) return;
+    if (this.stream) {
+      this.stream.write(text);
+      return;
+    }
+    let bytes = Buffer.from(text, 'utf8');
+    while (bytes.length > 0) {
+      try {
+        bytes = bytes.subarray(writeSync(this.fd, bytes));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') {
+          this.closed = true;
+          return;
+        }
+        if (code !== 'EAGAIN') throw error;
+        this.stream = this.fallback();
+        this.stream.write(bytes);
+        return;
+      }
+    }
+  }
+}
+
+/** False for what cannot be a terminal (a pipe, a file, /dev/null), without creating a stream. */
+function mayBeTerminal(fd: number): boolean {
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isCharacterDevice()) return false;
+    // Linux: major 1 is the memory devices (/dev/null, /dev/zero), never a terminal
+    return !(process.platform === 'linux' && Math.floor(stat.rdev / 256) % 4096 === 1);
+  } catch {
+    return false;
+  }
 }

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { parseBackendChoice, type Backend } from '../backend.js';
 import type { Runtime } from '../runtime.js';
+import type { OptionTable } from './define.js';
 
 export interface GlobalArgs {
   json: boolean;
@@ -9,10 +10,14 @@ export interface GlobalArgs {
   runtime: Runtime;
 }
 
+/** Options every command takes, written once: yargs and the fast path (src/cli-fast-path.ts) read this table. */
+export const GLOBAL_OPTIONS = {
+  json: { type: 'boolean', default: false, describe: 'print JSON only (stable camelCase fields)' },
+  backend: { type: 'string', default: 'auto', describe: 'where data comes from: auto, linux (/proc) or ps (PowerShell)' },
+} as const satisfies OptionTable;
+
 export function addGlobalOptions<T>(yargs: Argv<T>) {
-  return yargs
-    .option('json', { type: 'boolean', default: false, describe: 'print JSON only (stable camelCase fields)' })
-    .option('backend', { type: 'string', default: 'auto', describe: 'where data comes from: auto, linux (/proc) or ps (PowerShell)' });
+  return yargs.options(GLOBAL_OPTIONS);
 }
 
 /** Opens the chosen backend, runs the work, and always closes it (no PowerShell left behind). */

@@ -1,5 +1,5 @@
 // porttop kill <port|from-to>...: stop the processes holding those ports, safely.
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase } from 'yargs';
 import type { Backend } from '../backend.js';
 import type { Endpoint, KillOptions, KillResult, Snapshot } from '../core/model.js';
 import { protectionReason } from '../core/protect.js';
@@ -7,6 +7,7 @@ import { endpointsOnPorts, holdsPort, killCandidatePids } from '../core/select.j
 import { parsePortSpans, parseSeconds, parseSignal, portsOfSpans } from '../core/validate.js';
 import { EXIT, NotPermittedError } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { defineCommand } from './define.js';
 import { formatLocal, formatProtocol } from './format.js';
 import { describeSpans } from './who.js';
 
@@ -30,22 +31,24 @@ export interface KillReport {
   message: string;
 }
 
-export const killCommand: CommandModule<GlobalArgs, KillArgs> = {
+export const killCommand = defineCommand<KillArgs>({
   command: 'kill <ports..>',
   describe: 'stop the processes listening on or bound to those ports (SIGTERM, then SIGKILL)',
-  builder: (yargs) =>
-    (yargs as Argv<GlobalArgs>)
-      .positional('ports', { type: 'string', array: true, describe: 'ports (8080) or ranges (8000-8099)', demandOption: true })
-      .option('all-states', { type: 'boolean', default: false, describe: 'also stop owners of connections (not just listeners, bound sockets and UDP)' })
-      .option('force', { type: 'boolean', default: false, describe: 'SIGKILL at once (Windows: always Stop-Process -Force)' })
-      .option('signal', { type: 'string', default: 'SIGTERM', describe: 'first signal to send' })
-      .option('timeout', { type: 'string', default: '3', describe: 'seconds to wait before escalating to SIGKILL' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'only print what would be stopped' })
-      .option('allow-critical', { type: 'boolean', default: false, describe: 'Windows: allow csrss, lsass, services and other critical processes' })
-      .example('$0 kill 8080', 'stop whatever listens on port 8080')
-      .example('$0 kill 3000-3010 --dry-run', 'show what would be stopped') as Argv<KillArgs>,
+  positionals: { ports: { type: 'string', array: true, describe: 'ports (8080) or ranges (8000-8099)', demandOption: true } },
+  options: {
+    'all-states': { type: 'boolean', default: false, describe: 'also stop owners of connections (not just listeners, bound sockets and UDP)' },
+    force: { type: 'boolean', default: false, describe: 'SIGKILL at once (Windows: always Stop-Process -Force)' },
+    signal: { type: 'string', default: 'SIGTERM', describe: 'first signal to send' },
+    timeout: { type: 'string', default: '3', describe: 'seconds to wait before escalating to SIGKILL' },
+    'dry-run': { type: 'boolean', default: false, describe: 'only print what would be stopped' },
+    'allow-critical': { type: 'boolean', default: false, describe: 'Windows: allow csrss, lsass, services and other critical processes' },
+  },
+  examples: [
+    ['$0 kill 8080', 'stop whatever listens on port 8080'],
+    ['$0 kill 3000-3010 --dry-run', 'show what would be stopped'],
+  ],
   handler: (args) => runKill(args),
-};
+});
 
 async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
   const spans = parsePortSpans(args.ports);

@@ -1,10 +1,11 @@
 // porttop list: every endpoint with its owner, with filters.
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase } from 'yargs';
 import { isTcpState, type Family, type Protocol } from '../core/model.js';
 import { filterEndpoints, type EndpointFilter } from '../core/select.js';
 import { parseFamilies, parsePid, parsePort, parseProtocols } from '../core/validate.js';
 import { UsageError } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { defineCommand } from './define.js';
 import { withProcessNames } from '../core/select.js';
 import { formatLocal, formatProtocol, formatRemote, formatTable } from './format.js';
 
@@ -16,20 +17,22 @@ interface ListArgs extends GlobalArgs {
   port?: string;
 }
 
-export const listCommand: CommandModule<GlobalArgs, ListArgs> = {
+export const listCommand = defineCommand<ListArgs>({
   command: 'list',
   describe: 'every TCP and UDP endpoint with its owning process',
-  builder: (yargs) =>
-    (yargs as Argv<GlobalArgs>)
-      .option('proto', { type: 'string', describe: 'tcp or udp' })
-      .option('family', { type: 'string', describe: 'ipv4 or ipv6' })
-      .option('state', { type: 'string', describe: 'TCP state, e.g. LISTEN, ESTABLISHED, TIME_WAIT, CLOSE_WAIT, BOUND' })
-      .option('pid', { type: 'string', describe: 'only this process' })
-      .option('port', { type: 'string', describe: 'local or remote port' })
-      .example('$0 list --state TIME_WAIT', 'every TIME_WAIT socket')
-      .example('$0 list --pid 1234 --json', "one process's endpoints as JSON") as Argv<ListArgs>,
+  options: {
+    proto: { type: 'string', describe: 'tcp or udp' },
+    family: { type: 'string', describe: 'ipv4 or ipv6' },
+    state: { type: 'string', describe: 'TCP state, e.g. LISTEN, ESTABLISHED, TIME_WAIT, CLOSE_WAIT, BOUND' },
+    pid: { type: 'string', describe: 'only this process' },
+    port: { type: 'string', describe: 'local or remote port' },
+  },
+  examples: [
+    ['$0 list --state TIME_WAIT', 'every TIME_WAIT socket'],
+    ['$0 list --pid 1234 --json', "one process's endpoints as JSON"],
+  ],
   handler: (args) => runList(args),
-};
+});
 
 export function parseListFilter(args: Pick<ListArgs, 'proto' | 'family' | 'state' | 'pid' | 'port'>): EndpointFilter {
   const filter: EndpointFilter = {};

@@ -1,5 +1,5 @@
 // porttop who <port|from-to>...: which process uses or blocks each port.
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase } from 'yargs';
 import type { Backend } from '../backend.js';
 import { explainUnowned } from '../core/explain.js';
 import type { ExcludedRange, Snapshot } from '../core/model.js';
@@ -8,22 +8,23 @@ import { parsePortSpans, portsOfSpans, type PortSpan } from '../core/validate.js
 import { EXIT } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { defineCommand } from './define.js';
 import { formatLocal, formatProtocol, formatRemote, formatTable } from './format.js';
 
 interface WhoArgs extends GlobalArgs {
   ports: string[];
 }
 
-export const whoCommand: CommandModule<GlobalArgs, WhoArgs> = {
+export const whoCommand = defineCommand<WhoArgs>({
   command: 'who <ports..>',
   describe: 'which process uses or blocks each port (TCP and UDP, IPv4 and IPv6)',
-  builder: (yargs) =>
-    (yargs as Argv<GlobalArgs>)
-      .positional('ports', { type: 'string', array: true, describe: 'ports (8080) or ranges (8000-8099)', demandOption: true })
-      .example('$0 who 8080', 'who listens on, or is connected from, local port 8080')
-      .example('$0 who 8000-8099 --json', 'every endpoint on those ports as JSON') as Argv<WhoArgs>,
+  positionals: { ports: { type: 'string', array: true, describe: 'ports (8080) or ranges (8000-8099)', demandOption: true } },
+  examples: [
+    ['$0 who 8080', 'who listens on, or is connected from, local port 8080'],
+    ['$0 who 8000-8099 --json', 'every endpoint on those ports as JSON'],
+  ],
   handler: (args) => runWho(args),
-};
+});
 
 async function runWho(args: ArgumentsCamelCase<WhoArgs>): Promise<void> {
   const spans = parsePortSpans(args.ports);

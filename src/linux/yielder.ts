@@ -6,14 +6,20 @@
 export const COLLECTION_SLICE_MS = 8;
 
 export class EventLoopYielder {
-  private sliceStart = performance.now();
+  private sliceStart = nowMs();
 
   constructor(private readonly sliceMs = COLLECTION_SLICE_MS) {}
 
   /** Resolves at once while the slice lasts; after it, on the next turn of the event loop. */
   async maybeYield(): Promise<void> {
-    if (performance.now() - this.sliceStart < this.sliceMs) return;
+    if (nowMs() - this.sliceStart < this.sliceMs) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
-    this.sliceStart = performance.now();
+    this.sliceStart = nowMs();
   }
+}
+
+/** Milliseconds from a monotonic clock; process.hrtime needs no module (the performance global loads perf_hooks). */
+function nowMs(): number {
+  const [seconds, nanoseconds] = process.hrtime();
+  return seconds * 1000 + nanoseconds / 1e6;
 }

@@ -1,14 +1,20 @@
-// Plain `who <ports..> [--json]` and `list [--json]` calls skip yargs (src/cli-fast-path.ts). They must
-// print the same bytes, to the same stream, with the same exit code as through yargs; the argument
-// forms the fast path does not know must still go to yargs. Both ways run the real LinuxBackend over
-// a crafted /proc tree, so their snapshots are identical.
+// Plain calls of table-defined commands (who, list, kill) skip yargs (src/cli-fast-path.ts). They must
+// hand the handler what yargs would, print the same bytes, to the same stream, with the same exit
+// code; the argument forms the fast path does not take must still go to yargs. Both ways run the real
+// LinuxBackend over a crafted /proc tree, so their snapshots are identical.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseFastPath } from '../../src/cli-fast-path.js';
+import yargs from 'yargs';
+import { parsePlainArgs } from '../../src/cli-fast-path.js';
+import { addGlobalOptions } from '../../src/commands/common.js';
+import type { TableCommand } from '../../src/commands/define.js';
+import { killCommand } from '../../src/commands/kill.js';
+import { listCommand } from '../../src/commands/list.js';
+import { whoCommand } from '../../src/commands/who.js';
 import { main } from '../../src/cli.js';
 import { LinuxBackend } from '../../src/linux/backend.js';
 import type { Runtime } from '../../src/runtime.js';
@@ -25,6 +31,24 @@ const UDP6 = `  sl  local_address                         remote_address        
  7039: 0000000000000000FFFF00000100007F:0035 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 104 2 0000000000000000 0
 `;
 
+const TABLES: TableCommand<never>[] = [whoCommand, listCommand, killCommand] as unknown as TableCommand<never>[];
+
+/** The arguments yargs hands this command's handler (the runtime left out, as parsePlainArgs leaves it). */
+async function argsFromYargs(command: TableCommand<never>, args: string[]): Promise<Record<string, unknown>> {
+  let seen: Record<string, unknown> = {};
+  const capture = { ...command, handler: (parsed: Record<string, unknown>) => void (seen = { ...parsed }) };
+  await addGlobalOptions(yargs())
+    .scriptName('porttop')
+    .command(capture as never)
+    .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new Error(message);
+    })
+    .parseAsync(args);
+  return seen;
+}
+
 function capturing(procRoot: string): Runtime & { out: string; err: string } {
   const runtime = {
     out: '',
@@ -38,7 +62,7 @@ function capturing(procRoot: string): Runtime & { out: string; err: string } {
   return runtime;
 }
 
-describe('the who/list fast path', { skip: process.platform !== 'linux' && 'compares both paths on the Linux backend' }, () => {
+describe('the fast path of table-defined commands', { skip: process.platform !== 'linux' && 'compares both paths on the Linux backend' }, () => {
   let root: string;
 
   before(() => {
@@ -78,6 +102,16 @@ describe('the who/list fast path', { skip: process.platform !== 'linux' && 'comp
     ['list'],
     ['list', '--json'],
     ['--json', 'list'],
+    ['list', '--state', 'LISTEN', '--json'],
+    ['list', '--proto=udp'],
+    ['list', '--pid', '10', '--port', '8080'],
+    ['list', '--state', 'SLEEPING'],
+    ['kill', '8080', '--dry-run'],
+    ['kill', '8080', '--dry-run', '--json', '--signal', 'SIGINT'],
+    ['kill', '9999', '--dry-run'],
+    ['kill', '8080', '--dry-run', '--timeout', 'soon'],
+    ['who', '8080', '--backend', 'linux'],
+    ['who', '8080', '--backend=windows'],
   ];
 
   for (const args of CASES) {
@@ -96,32 +130,49 @@ describe('the who/list fast path', { skip: process.platform !== 'linux' && 'comp
     const codes = new Set<number>();
     for (const args of CASES) codes.add(await main(args, capturing(root)));
     assert.deepEqual([...codes].sort(), [0, 1, 2]);
-    assert.ok(CASES.filter((args) => parseFastPath(args) !== null).length >= 15);
+    const fast = CASES.filter((args) => TABLES.some((command) => parsePlainArgs(command.table, args) !== null));
+    assert.equal(fast.length, CASES.length - 1, 'every case but --json before the command');
+  });
+
+  it('hands the handler exactly what yargs hands it, from the same table', async () => {
+    for (const args of CASES) {
+      const command = TABLES.find((candidate) => parsePlainArgs(candidate.table, args) !== null);
+      if (!command) continue;
+      assert.deepEqual(parsePlainArgs(command.table, args), await argsFromYargs(command, args), args.join(' '));
+    }
   });
 
   it('takes only the plain forms; everything else is left to yargs', () => {
-    assert.deepEqual(parseFastPath(['who', '8080', '--json']), { command: 'who', ports: ['8080'], json: true });
-    assert.deepEqual(parseFastPath(['who', '80', '443-444']), { command: 'who', ports: ['80', '443-444'], json: false });
-    assert.deepEqual(parseFastPath(['list']), { command: 'list', ports: [], json: false });
+    assert.deepEqual(parsePlainArgs(whoCommand.table, ['who', '8080', '--json']), {
+      _: ['who'],
+      $0: 'porttop',
+      json: true,
+      backend: 'auto',
+      ports: ['8080'],
+    });
     for (const args of [
       [],
       ['who'],
       ['who', '--json'],
       ['who', '8080', '--json', '--json'],
-      ['who', '8080', '--backend', 'linux'],
       ['who', '8080', '--help'],
-      ['who', 'http'],
+      ['who', '8080', '-h'],
       ['who', '-1'],
       ['who', '8080', '--', '1'],
-      ['list', '--state', 'LISTEN'],
+      ['who', '8080', '--signal', 'KILL'],
       ['list', '8080'],
       ['list', '--json=false'],
+      ['list', '--no-json'],
+      ['list', '--state'],
+      ['kill', '8080', '--timeout', '--force'],
+      ['kill', '8080', '--signal', '-9'],
+      ['kill', '8080', '--force=maybe'],
+      ['kill', '8080', '--dryRun'],
       ['procs'],
-      ['kill', '8080'],
       ['--json', 'who', '8080'],
       ['--version'],
     ]) {
-      assert.equal(parseFastPath(args), null, JSON.stringify(args));
+      for (const command of TABLES) assert.equal(parsePlainArgs(command.table, args), null, JSON.stringify(args));
     }
   });
 

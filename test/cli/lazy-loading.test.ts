@@ -1,35 +1,32 @@
-// One-shot commands must start fast: `who --json` loads neither ink nor react nor node-powershell.
+// One-shot commands must start fast: they load the bundle and nothing a command does not use. No
+// yargs for plain calls (the fast path), and no ink, react or node-powershell on Linux.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { BIN } from '../helpers/cli.js';
+import { modulesLoadedBy } from '../helpers/modules.js';
 
-const RECORDER = fileURLToPath(new URL('../helpers/record-imports.mjs', import.meta.url));
-
-function modulesLoadedBy(args: string[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'porttop-imports-'));
-  const log = join(dir, 'imports.log');
-  try {
-    const run = spawnSync(process.execPath, ['--import', RECORDER, BIN, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, PORTTOP_IMPORT_LOG: log },
-    });
-    assert.ok(run.status === 0 || run.status === 1, run.stderr);
-    return readFileSync(log, 'utf8').trim().split('\n');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const HEAVY = /node_modules\/(yargs|yargs-parser|ink|react|node-powershell|@alcalzone)\/|\/dist\/tui\//;
 
 describe('lazy loading', { skip: process.platform !== 'linux' && 'checks the Linux backend path' }, () => {
-  it('who --json loads neither ink, react nor node-powershell', () => {
-    const modules = modulesLoadedBy(['who', '1', '--json']);
-    assert.ok(modules.some((url) => url.includes('/dist/linux/backend.js')), 'the recorder saw the backend load');
-    const heavy = modules.filter((url) => /node_modules\/(ink|react|node-powershell|@alcalzone)\//.test(url));
-    assert.deepEqual(heavy, []);
+  for (const args of [
+    ['who', '1', '--json'],
+    ['who', '1'],
+    ['list', '--json', '--state', 'LISTEN'],
+    ['kill', '1', '--dry-run', '--signal', 'SIGINT'],
+  ]) {
+    it(`porttop ${args.join(' ')} loads the one bundle and no yargs, ink, react or node-powershell`, () => {
+      const modules = modulesLoadedBy(args);
+      const ours = modules.filter((url) => url.includes('/porttop/') || url.includes('/dist/') || url.includes('/bin/'));
+      assert.ok(ours.some((url) => url.endsWith('/dist/bin/porttop.cjs')), `the recorder saw the bundle load: ${ours.join(' ')}`);
+      assert.deepEqual(
+        modules.filter((url) => /\/dist\/(?!bin\/)/.test(url)),
+        [],
+        'nothing from the unbundled dist/',
+      );
+      assert.deepEqual(modules.filter((url) => HEAVY.test(url)), []);
+    });
+  }
+
+  it('the control: --help loads yargs (so the recorder would have seen it)', () => {
+    assert.ok(modulesLoadedBy(['--help']).some((url) => /node_modules\/yargs\//.test(url)));
   });
 });

@@ -5,7 +5,7 @@ import type { Backend } from '../../src/backend.js';
 import { main } from '../../src/cli.js';
 import type { Runtime } from '../../src/runtime.js';
 
-export const BIN = fileURLToPath(new URL('../../bin/porttop.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/porttop.cjs', import.meta.url));
 
 export interface CliRun {
   code: number;

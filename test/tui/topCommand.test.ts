@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { BIN, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { modulesLoadedBy } from '../helpers/modules.js';
 import { buildSnapshot, FakeBackend } from './fakeBackend.js';
 
 test('without a terminal, porttop says to use porttop procs in one line and exits 2, opening no backend', async () => {
@@ -32,21 +28,8 @@ test('bad --interval and --sort are named with what is allowed, exit 2', async (
 });
 
 test('porttop who --json loads neither ink nor react nor the view', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'porttop-trace-'));
-  const file = join(dir, 'imports.txt');
-  try {
-    const hook = fileURLToPath(new URL('./fixtures/trace-imports.mjs', import.meta.url));
-    const result = spawnSync(process.execPath, ['--import', hook, BIN, 'who', '1', '--json'], {
-      encoding: 'utf8',
-      env: { ...process.env, TRACE_IMPORTS_FILE: file },
-      timeout: 30_000,
-    });
-    assert.ok(result.status === 0 || result.status === 1, `who ran (exit ${result.status}): ${result.stderr}`);
-    const loaded = readFileSync(file, 'utf8').split('\n');
-    assert.ok(loaded.some((url) => url.endsWith('/dist/commands/who.js')), 'the trace saw the command modules load');
-    const ui = loaded.filter((url) => /\/node_modules\/(ink|react|@alcalzone)\/|\/dist\/tui\//.test(url));
-    assert.deepEqual(ui, []);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const loaded = modulesLoadedBy(['who', '1', '--json']);
+  assert.ok(loaded.some((url) => url.endsWith('/dist/bin/porttop.cjs')), 'the trace saw the bundle load');
+  const ui = loaded.filter((url) => /\/node_modules\/(ink|react|@alcalzone)\/|\/dist\/tui\//.test(url));
+  assert.deepEqual(ui, []);
 });
