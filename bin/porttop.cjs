@@ -3,7 +3,8 @@
 // CLI, one bundled CommonJS file built by `npm run build` (scripts/bundle.mjs): a one-shot command
 // such as `porttop who 8080` then starts in little more than Node's own start-up.
 'use strict';
-const { join } = require('node:path');
+const { existsSync, mkdirSync } = require('node:fs');
+const { dirname, join } = require('node:path');
 const { enableCompileCache } = require('node:module');
 
 /** The user's cache folder, as each OS names it (XDG on Linux). */
@@ -15,12 +16,27 @@ function compileCacheDirectory() {
   return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'porttop', 'node-compile-cache');
 }
 
+/**
+ * Creates the folder one level at a time. Node's recursive mkdir (which enableCompileCache uses too)
+ * loops forever where the kernel answers ENOENT for a parent that exists, e.g. a folder under /proc.
+ */
+function ensureDirectory(path) {
+  const missing = [];
+  for (let current = path; !existsSync(current); current = dirname(current)) {
+    if (dirname(current) === current) break;
+    missing.unshift(current);
+  }
+  for (const directory of missing) mkdirSync(directory);
+}
+
 if (enableCompileCache) {
   try {
-    // NODE_DISABLE_COMPILE_CACHE=1 turns it off; an unwritable folder only costs the speed-up
-    enableCompileCache(compileCacheDirectory());
+    const directory = compileCacheDirectory();
+    ensureDirectory(directory);
+    // NODE_DISABLE_COMPILE_CACHE=1 still turns it off
+    enableCompileCache(directory);
   } catch {
-    // no home directory: run without the cache
+    // no home directory, or a folder we may not write: run without the cache, only slower
   }
 }
 
