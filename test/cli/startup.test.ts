@@ -58,7 +58,7 @@ describe('bin start-up', { skip: process.platform !== 'linux' && 'reads the Linu
     await new Promise((resolve) => setTimeout(resolve, 300)); // let the pipe fill while nobody reads
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stdout.resume();
-    const [code] = (await new Promise((resolve) => child.on('close', (...args) => resolve(args)))) as [number];
+    const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
     assert.equal(code, 0);
     assert.ok(Array.isArray(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
   });
