@@ -18,6 +18,8 @@ export interface MeasureSpec {
   portLast: number;
   /** another built checkout of porttop (e.g. an older commit) to time beside this one, same load */
   baselineRoot?: string;
+  /** a Node 24 binary (scripts/node24.sh): porttop is timed on it beside the running Node */
+  node24?: string;
 }
 
 export interface CommandSpec {
@@ -47,29 +49,44 @@ export interface MeasureResult {
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = `${ROOT}bin/porttop.js`;
+const BIN = `${ROOT}bin/porttop.cjs`;
 const TIME = '/usr/bin/time';
 const RSS_RUNS = 3;
 
 export function commandsFor(spec: MeasureSpec): CommandSpec[] {
   const node = process.execPath;
+  const major = process.versions.node.split('.')[0];
   return [
-    { key: 'node', label: 'node -e 0 (start-up floor)', argv: [node, '-e', '0'], okStatuses: [0] },
+    { key: 'node', label: `node -e 0 (start-up floor, Node ${major})`, argv: [node, '-e', '0'], okStatuses: [0] },
     { key: 'tables', label: 'cat /proc/net/tcp /proc/net/tcp6 (kernel floor)', argv: ['cat', '/proc/net/tcp', '/proc/net/tcp6'], okStatuses: [0] },
-    { key: 'list', label: 'porttop list --json', argv: [node, BIN, 'list', '--json'], okStatuses: [0] },
+    { key: 'list', label: `porttop list --json (Node ${major})`, argv: [node, BIN, 'list', '--json'], okStatuses: [0] },
     { key: 'ss-all', label: 'ss -tanp', argv: ['ss', '-tanp'], okStatuses: [0] },
     { key: 'lsof', label: 'lsof -nP -iTCP', argv: ['lsof', '-nP', '-iTCP'], okStatuses: [0, 1] },
-    { key: 'who', label: 'porttop who P', argv: [node, BIN, 'who', String(spec.portFirst)], okStatuses: [0] },
+    { key: 'who', label: `porttop who P (Node ${major})`, argv: [node, BIN, 'who', String(spec.portFirst)], okStatuses: [0] },
     { key: 'ss-port', label: "ss -ltnp 'sport = :P'", argv: ['ss', '-ltnp', `sport = :${spec.portFirst}`], okStatuses: [0] },
-    { key: 'who-last', label: 'porttop who P (owner started last)', argv: [node, BIN, 'who', String(spec.portLast)], okStatuses: [0] },
+    { key: 'who-last', label: `porttop who P, owner started last (Node ${major})`, argv: [node, BIN, 'who', String(spec.portLast)], okStatuses: [0] },
     { key: 'ss-port-last', label: "ss -ltnp 'sport = :P' (same port)", argv: ['ss', '-ltnp', `sport = :${spec.portLast}`], okStatuses: [0] },
+    ...node24Commands(spec),
     ...baselineCommands(spec),
+  ];
+}
+
+/** The same porttop commands on Node 24, the current LTS (with its compile cache, as a user gets it). */
+function node24Commands(spec: MeasureSpec): CommandSpec[] {
+  if (!spec.node24) return [];
+  const node = spec.node24;
+  return [
+    { key: 'node24', label: 'node -e 0 (start-up floor, Node 24)', argv: [node, '-e', '0'], okStatuses: [0] },
+    { key: 'list24', label: 'porttop list --json (Node 24)', argv: [node, BIN, 'list', '--json'], okStatuses: [0] },
+    { key: 'who24', label: 'porttop who P (Node 24)', argv: [node, BIN, 'who', String(spec.portFirst)], okStatuses: [0] },
+    { key: 'who-last24', label: 'porttop who P, owner started last (Node 24)', argv: [node, BIN, 'who', String(spec.portLast)], okStatuses: [0] },
   ];
 }
 
 function baselineCommands(spec: MeasureSpec): CommandSpec[] {
   if (!spec.baselineRoot) return [];
-  const bin = `${spec.baselineRoot}/bin/porttop.js`;
+  // an older checkout may predate the CommonJS bin
+  const bin = existsSync(`${spec.baselineRoot}/bin/porttop.cjs`) ? `${spec.baselineRoot}/bin/porttop.cjs` : `${spec.baselineRoot}/bin/porttop.js`;
   return [
     { key: 'base-list', label: 'baseline: porttop list --json', argv: [process.execPath, bin, 'list', '--json'], okStatuses: [0] },
     { key: 'base-who', label: 'baseline: porttop who P', argv: [process.execPath, bin, 'who', String(spec.portFirst)], okStatuses: [0] },
@@ -141,11 +158,13 @@ function sanityChecks(spec: MeasureSpec, sockets: MeasureResult['sockets']): str
   const owned = listed.filter((endpoint) => endpoint.pid !== null).length;
   // TIME_WAIT sockets expire meanwhile, so compare what has an owner: that does not change
   if (owned !== sockets.owned) problems.push(`porttop saw ${owned} owned TCP sockets, ss -tanp ${sockets.owned}`);
-  for (const port of [spec.portFirst, spec.portLast]) {
-    const who = JSON.parse(capture([process.execPath, BIN, 'who', String(port), '--json'])) as { pid: number | null }[];
-    const ssPid = /pid=(\d+)/.exec(capture(['ss', '-ltnpH', `sport = :${port}`]))?.[1];
-    if (who.length !== 1 || String(who[0]!.pid) !== ssPid) {
-      problems.push(`porttop who ${port} gave ${JSON.stringify(who)}, ss -ltnp says pid ${ssPid ?? 'none'}`);
+  for (const node of [process.execPath, ...(spec.node24 ? [spec.node24] : [])]) {
+    for (const port of [spec.portFirst, spec.portLast]) {
+      const who = JSON.parse(capture([node, BIN, 'who', String(port), '--json'])) as { pid: number | null }[];
+      const ssPid = /pid=(\d+)/.exec(capture(['ss', '-ltnpH', `sport = :${port}`]))?.[1];
+      if (who.length !== 1 || String(who[0]!.pid) !== ssPid) {
+        problems.push(`porttop who ${port} on ${node} gave ${JSON.stringify(who)}, ss -ltnp says pid ${ssPid ?? 'none'}`);
+      }
     }
   }
   return problems;
@@ -196,7 +215,7 @@ export async function measure(spec: MeasureSpec): Promise<MeasureResult> {
     closeSync(devNull);
   }
   for (const [index, command] of commands.entries()) {
-    if (command.key !== 'tables' && command.key !== 'node') times[index]!.maxRssKiB = peakRss(command);
+    if (!['tables', 'node', 'node24'].includes(command.key)) times[index]!.maxRssKiB = peakRss(command);
   }
   const checks = sanityChecks(spec, sockets);
   const inProcess = await timeInProcess(spec);

@@ -18,6 +18,11 @@ export interface SnapshotOptions {
    * rest and stop looking for owners once every wanted socket has one.
    */
   localPorts?: ReadonlySet<number>;
+  /**
+   * Only listening TCP sockets (and UDP) are wanted (`wait --listening`, `why`): a backend may then skip
+   * reading connections. Other TCP states may be missing from such a snapshot.
+   */
+  listenersOnly?: boolean;
 }
 
 export interface Backend {

@@ -11,7 +11,7 @@ import type {
   RangeChange,
   Snapshot,
 } from '../core/model.js';
-import { FAMILIES, PROTOCOLS } from '../core/model.js';
+import { FAMILIES, PROTOCOLS, type Family } from '../core/model.js';
 import { makeRange } from '../core/ranges.js';
 import { BackendError, NotPermittedError, UsageError } from '../errors.js';
 import { killLinuxProcess, type RunningProcess } from './kill.js';
@@ -55,7 +55,7 @@ export class LinuxBackend implements Backend {
   async snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
     const takenAt = new Date().toISOString();
     const warnings: string[] = [];
-    const endpoints = await this.readEndpoints(options.localPorts);
+    const endpoints = await this.readEndpoints(options.localPorts, options.listenersOnly === true);
 
     const wanted = new Set<number>();
     for (const endpoint of endpoints) if (endpoint.inode !== 0) wanted.add(endpoint.inode);
@@ -88,13 +88,13 @@ export class LinuxBackend implements Backend {
     return { takenAt, endpoints, processes, warnings, hiddenOwners };
   }
 
-  private async readEndpoints(localPorts: ReadonlySet<number> | undefined): Promise<ProcEndpoint[]> {
+  private async readEndpoints(localPorts: ReadonlySet<number> | undefined, listenersOnly: boolean): Promise<ProcEndpoint[]> {
     const endpoints: ProcEndpoint[] = [];
     const yielder = new EventLoopYielder();
     for (const table of TABLES) {
       let text: string;
       try {
-        text = await this.readTable(`${this.procRoot}/net/${table.file}`, yielder);
+        text = await this.readTable(`${this.procRoot}/net/${table.file}`, yielder, listenersOnly && table.protocol === 'tcp' ? table.family : null);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') continue; // IPv6 disabled: no tcp6/udp6
@@ -109,11 +109,15 @@ export class LinuxBackend implements Backend {
    * A /proc/net table as latin1 text. These files report size 0 and hand out about a page per read, so
    * readFileSync's chunk-and-concatenate costs more than the kernel; one growing buffer is reused instead.
    * Reads are capped so the kernel's formatting of a large table is spread over several event-loop turns.
+   * With `listenersOf` (a TCP table's family), reading stops at the first row that is not LISTEN: the
+   * kernel lists every listening socket before all others, so the rest (the bulk, on a busy server)
+   * is never formatted.
    */
-  private async readTable(path: string, yielder: EventLoopYielder): Promise<string> {
+  private async readTable(path: string, yielder: EventLoopYielder, listenersOf: Family | null = null): Promise<string> {
     const fd = openSync(path, 'r');
     try {
       let length = 0;
+      let checkedUpTo = 0;
       for (;;) {
         if (length === this.tableBuffer.length) {
           const larger = Buffer.allocUnsafe(this.tableBuffer.length * 2);
@@ -123,6 +127,14 @@ export class LinuxBackend implements Backend {
         const read = readSync(fd, this.tableBuffer, length, Math.min(this.tableBuffer.length - length, TABLE_READ_CAP_BYTES), null);
         if (read === 0) break;
         length += read;
+        if (listenersOf !== null) {
+          const end = endOfListeners(this.tableBuffer, checkedUpTo, length, listenersOf);
+          if (end.done) {
+            length = end.at;
+            break;
+          }
+          checkedUpTo = end.at;
+        }
         await yielder.maybeYield();
       }
       return this.tableBuffer.toString('latin1', 0, length);
@@ -197,6 +209,29 @@ export class LinuxBackend implements Backend {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * Walks the complete rows of a TCP table from `from` (a row start, or 0 for the header) to `to`: either
+ * the start of the first row that is not LISTEN (done), or where the walk stopped (the next row start).
+ */
+export function endOfListeners(buffer: Buffer, from: number, to: number, family: Family): { done: boolean; at: number } {
+  const addressLength = family === 'ipv4' ? 8 : 32;
+  let rowStart = from;
+  if (from === 0) {
+    const headerEnd = buffer.indexOf(10, 0);
+    if (headerEnd === -1 || headerEnd >= to) return { done: false, at: 0 };
+    rowStart = headerEnd + 1;
+  }
+  for (;;) {
+    const rowEnd = buffer.indexOf(10, rowStart);
+    if (rowEnd === -1 || rowEnd >= to) return { done: false, at: rowStart };
+    const colon = buffer.indexOf(58, rowStart); // the ':' after the slot number
+    // "sl: LOCAL:PORT REMOTE:PORT ST", as parseProcNet reads it
+    const stateAt = colon + 2 + addressLength + 1 + 5 + addressLength + 1 + 5;
+    if (colon === -1 || colon > rowEnd || buffer[stateAt] !== 0x30 || buffer[stateAt + 1] !== 0x41) return { done: true, at: rowStart };
+    rowStart = rowEnd + 1;
+  }
 }
 
 function readOrNull(path: string): string | null {
