@@ -15,9 +15,9 @@ import { FAMILIES, PROTOCOLS } from '../core/model.js';
 import { makeRange } from '../core/ranges.js';
 import { BackendError, NotPermittedError, UsageError } from '../errors.js';
 import { killLinuxProcess, type RunningProcess } from './kill.js';
-import { parseProcNet, type ProcEndpoint } from './procnet.js';
-import { parseBootTime, parseCmdline, parsePidStat, parsePortRangeSysctl, startTimeIso } from './procpid.js';
-import { scanSocketOwners } from './owners.js';
+import { dedupeEndpoints, parseProcNet, type ProcEndpoint } from './procnet.js';
+import { parseBootTime, parseCmdline, parsePortRangeSysctl, startTimeIso, type PidStat } from './procpid.js';
+import { readIdentity, scanSocketOwners } from './owners.js';
 import { EventLoopYielder } from './yielder.js';
 
 export const PORT_RANGE_SYSCTL = '/proc/sys/net/ipv4/ip_local_port_range';
@@ -59,31 +59,42 @@ export class LinuxBackend implements Backend {
 
     const wanted = new Set<number>();
     for (const endpoint of endpoints) if (endpoint.inode !== 0) wanted.add(endpoint.inode);
-    const scan = await scanSocketOwners({ wanted, countAllFds: options.localPorts === undefined, procRoot: this.procRoot });
+    const scan = await scanSocketOwners({ wanted, procRoot: this.procRoot });
 
     const processes = new Map<number, ProcessInfo>();
+    const left = new Set<number>(scan.changedIdentity);
     let hidden = 0;
-    const vanished = new Set<number>();
     for (const endpoint of endpoints) {
-      const pid = endpoint.inode === 0 ? undefined : scan.ownerByInode.get(endpoint.inode);
-      if (pid === undefined) {
+      const found = endpoint.inode === 0 ? undefined : scan.holdersByInode.get(endpoint.inode);
+      if (found === undefined) {
         if (endpoint.inode !== 0) hidden++;
         continue;
       }
-      if (vanished.has(pid)) continue;
-      if (!processes.has(pid)) {
-        const info = this.readProcess(pid, scan.fdCounts.get(pid) ?? null);
-        if (!info) {
-          vanished.add(pid); // exited between the fd scan and now: its sockets are going too
-          continue;
+      const holders: number[] = [];
+      for (const pid of found) {
+        if (left.has(pid)) continue;
+        if (!processes.has(pid)) {
+          const info = this.readProcess(pid, scan.fdCounts.get(pid) ?? null, scan.identities.get(pid));
+          if (!info) {
+            left.add(pid); // exited or reused between the fd scan and now: its sockets are going too
+            continue;
+          }
+          processes.set(pid, info);
         }
-        processes.set(pid, info);
+        holders.push(pid);
       }
-      endpoint.pid = pid;
+      endpoint.holders = holders;
+      endpoint.pid = holders[0] ?? null;
     }
     // without unreadable processes an unmapped inode belongs to another PID namespace or the kernel
     const hiddenOwners = scan.unreadable > 0 ? hidden : 0;
     if (hiddenOwners > 0) warnings.push(`owners of ${hiddenOwners} sockets hidden: run as root to see every process`);
+    if (scan.changedIdentity.length > 0) {
+      const pids = scan.changedIdentity.slice(0, 5).join(', ');
+      warnings.push(
+        `PID ${pids}${scan.changedIdentity.length > 5 ? ' and others' : ''} exited or was reused while porttop read it: left out (its sockets show no owner until the next look)`,
+      );
+    }
     // ProcEndpoint is an Endpoint; the extra inode field is left on rather than copying 30k objects
     return { takenAt, endpoints, processes, warnings, hiddenOwners };
   }
@@ -102,7 +113,8 @@ export class LinuxBackend implements Backend {
       }
       parseProcNet({ protocol: table.protocol, family: table.family, text }, this.littleEndian, endpoints, localPorts);
     }
-    return endpoints;
+    // a table read in chunks while sockets come and go may list a socket twice
+    return dedupeEndpoints(endpoints);
   }
 
   /**
@@ -131,12 +143,19 @@ export class LinuxBackend implements Backend {
     }
   }
 
-  /** null when the process is gone */
-  readProcess(pid: number, handles: number | null): ProcessInfo | null {
-    const statText = readOrNull(`${this.procRoot}/${pid}/stat`);
-    const stat = statText === null ? null : parsePidStat(statText);
+  /**
+   * The process as the snapshot shows it; `matched` is the identity read with its fd table. null when
+   * the process is gone or its PID now belongs to another process.
+   */
+  readProcess(pid: number, handles: number | null, matched?: PidStat): ProcessInfo | null {
+    const stat = matched ?? readIdentity(this.procRoot, pid);
     if (!stat) return null;
     const cmdline = readOrNull(`${this.procRoot}/${pid}/cmdline`);
+    if (matched) {
+      // the command line must be the matched process's, not a newcomer's with the same PID
+      const now = readIdentity(this.procRoot, pid);
+      if (!now || now.startTicks !== matched.startTicks || now.name !== matched.name) return null;
+    }
     return {
       pid,
       name: stat.name,
@@ -190,10 +209,10 @@ export class LinuxBackend implements Backend {
 
   /** What a kill checks before each signal: is this PID still the process the user saw? */
   identify(pid: number): RunningProcess | null {
-    const statText = readOrNull(`${this.procRoot}/${pid}/stat`);
-    const stat = statText === null ? null : parsePidStat(statText);
+    const stat = readIdentity(this.procRoot, pid);
     if (!stat) return null;
-    return { name: stat.name, startTime: startTimeIso(this.bootTime(), stat.startTicks), zombie: stat.state === 'Z' };
+    // a leader that exited while other threads run shows Z too: it is gone only when no thread is left
+    return { name: stat.name, startTime: startTimeIso(this.bootTime(), stat.startTicks), zombie: stat.state === 'Z' && stat.numThreads <= 1 };
   }
 
   async close(): Promise<void> {}
