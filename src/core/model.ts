@@ -83,6 +83,8 @@ export interface ProcessInfo {
   services?: WindowsService[];
   /** ancestors, nearest first, a few levels: [{pid, name}] */
   parentChain?: { pid: number; name: string }[];
+  /** leads its session (Linux: the shell of a terminal, a daemon after setsid): where `kill --tree` stops */
+  sessionLeader?: boolean;
 }
 
 export interface Snapshot {
@@ -95,6 +97,8 @@ export interface Snapshot {
   warnings: string[];
   /** sockets whose owner exists but may not be seen by this user (run as root / Administrator to see them) */
   hiddenOwners?: number;
+  /** porttop's own ancestors, nearest first (never killed: the shell or script porttop runs in) */
+  porttopAncestors?: number[];
 }
 
 export interface PortRange {

@@ -17,7 +17,7 @@ import { BackendError, NotPermittedError, UsageError } from '../errors.js';
 import { killLinuxProcess, type RunningProcess } from './kill.js';
 import { dedupeEndpoints, parseProcNet, type ProcEndpoint } from './procnet.js';
 import { parseBootTime, parseCmdline, parsePortRangeSysctl, startTimeIso, type PidStat } from './procpid.js';
-import { readIdentity, scanSocketOwners } from './owners.js';
+import { listPids, readIdentity, scanSocketOwners } from './owners.js';
 import { EventLoopYielder } from './yielder.js';
 
 export const PORT_RANGE_SYSCTL = '/proc/sys/net/ipv4/ip_local_port_range';
@@ -28,6 +28,11 @@ const TABLES = [
   { file: 'udp', protocol: 'udp', family: 'ipv4' },
   { file: 'udp6', protocol: 'udp', family: 'ipv6' },
 ] as const;
+
+/** How many parents a process's chain shows (`node (4120) <- npm (4101) <- bash (3990) <- sshd (812)`). */
+export const PARENT_CHAIN_LEVELS = 4;
+/** A bound on walking porttop's own ancestry (a loop in /proc would be a kernel bug, but never spin). */
+const MAX_ANCESTORS = 256;
 
 const TABLE_BUFFER_START_BYTES = 256 * 1024;
 /** At most this much per read(): the kernel formats about 2,700 sockets of text for it, a few milliseconds. */
@@ -62,6 +67,7 @@ export class LinuxBackend implements Backend {
     const scan = await scanSocketOwners({ wanted, procRoot: this.procRoot });
 
     const processes = new Map<number, ProcessInfo>();
+    const ancestry = new Map<number, PidStat | null>();
     const left = new Set<number>(scan.changedIdentity);
     let hidden = 0;
     for (const endpoint of endpoints) {
@@ -74,7 +80,7 @@ export class LinuxBackend implements Backend {
       for (const pid of found) {
         if (left.has(pid)) continue;
         if (!processes.has(pid)) {
-          const info = this.readProcess(pid, scan.fdCounts.get(pid) ?? null, scan.identities.get(pid));
+          const info = this.readProcess(pid, scan.fdCounts.get(pid) ?? null, scan.identities.get(pid), ancestry);
           if (!info) {
             left.add(pid); // exited or reused between the fd scan and now: its sockets are going too
             continue;
@@ -96,7 +102,47 @@ export class LinuxBackend implements Backend {
       );
     }
     // ProcEndpoint is an Endpoint; the extra inode field is left on rather than copying 30k objects
-    return { takenAt, endpoints, processes, warnings, hiddenOwners };
+    return { takenAt, endpoints, processes, warnings, hiddenOwners, porttopAncestors: this.porttopAncestors() };
+  }
+
+  /** Every process with its parent, name, start time and command line, for `kill --tree`. */
+  async processTree(): Promise<Map<number, ProcessInfo>> {
+    const tree = new Map<number, ProcessInfo>();
+    const ancestry = new Map<number, PidStat | null>();
+    const yielder = new EventLoopYielder();
+    for (const pid of listPids(this.procRoot)) {
+      await yielder.maybeYield();
+      const info = this.readProcess(pid, null, readIdentity(this.procRoot, pid) ?? undefined, ancestry);
+      if (info) tree.set(pid, info);
+    }
+    return tree;
+  }
+
+  /** porttop's ancestors, nearest first, up to (not including) PID 1 or 0. */
+  porttopAncestors(): number[] {
+    const ancestors: number[] = [];
+    let pid = process.ppid;
+    while (pid > 1 && ancestors.length < MAX_ANCESTORS) {
+      ancestors.push(pid);
+      const stat = readIdentity(this.procRoot, pid);
+      if (!stat) break;
+      pid = stat.parentPid;
+    }
+    return ancestors;
+  }
+
+  /** Parents of a process, nearest first, PARENT_CHAIN_LEVELS deep; `ancestry` caches stat reads per snapshot. */
+  private parentChain(parentPid: number, ancestry: Map<number, PidStat | null>): { pid: number; name: string }[] {
+    const chain: { pid: number; name: string }[] = [];
+    let pid = parentPid;
+    while (pid > 0 && chain.length < PARENT_CHAIN_LEVELS) {
+      let stat = ancestry.get(pid);
+      if (stat === undefined) ancestry.set(pid, (stat = readIdentity(this.procRoot, pid)));
+      if (!stat) break;
+      chain.push({ pid, name: stat.name });
+      pid = stat.parentPid;
+    }
+    return chain;
   }
 
   private async readEndpoints(localPorts: ReadonlySet<number> | undefined): Promise<ProcEndpoint[]> {
@@ -147,7 +193,7 @@ export class LinuxBackend implements Backend {
    * The process as the snapshot shows it; `matched` is the identity read with its fd table. null when
    * the process is gone or its PID now belongs to another process.
    */
-  readProcess(pid: number, handles: number | null, matched?: PidStat): ProcessInfo | null {
+  readProcess(pid: number, handles: number | null, matched?: PidStat, ancestry = new Map<number, PidStat | null>()): ProcessInfo | null {
     const stat = matched ?? readIdentity(this.procRoot, pid);
     if (!stat) return null;
     const cmdline = readOrNull(`${this.procRoot}/${pid}/cmdline`);
@@ -163,6 +209,8 @@ export class LinuxBackend implements Backend {
       startTime: startTimeIso(this.bootTime(), stat.startTicks),
       handles,
       parentPid: stat.parentPid,
+      parentChain: this.parentChain(stat.parentPid, ancestry),
+      sessionLeader: stat.session === pid,
     };
   }
 
@@ -204,7 +252,7 @@ export class LinuxBackend implements Backend {
   }
 
   kill(target: KillTarget, options: KillOptions): Promise<KillResult> {
-    return killLinuxProcess(target, options, (pid) => this.identify(pid));
+    return killLinuxProcess(target, options, (pid) => this.identify(pid), this.porttopAncestors());
   }
 
   /** What a kill checks before each signal: is this PID still the process the user saw? */
