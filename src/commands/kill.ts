@@ -54,6 +54,8 @@ export interface PortReport {
 export interface KillJson {
   processes: KillReport[];
   ports: PortReport[];
+  /** what the snapshot could not see, e.g. a PID reused while porttop read it */
+  warnings: string[];
   /** --tree: the family that is (or would be) stopped, topmost first */
   family?: { pid: number; name: string; depth: number }[];
 }
@@ -105,8 +107,11 @@ async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
     const plan = planKill(snapshot, spans, { allStates: args.allStates, protection });
     if (!anythingHeld(plan)) {
       runtime.exitCode = EXIT.notFound;
-      if (args.json) printJson(runtime, { processes: [], ports: plan.ports.map((found) => portReport(found, null)) } satisfies KillJson);
-      else runtime.stdout(plan.ports.length === 0 ? `nothing uses ${describeSpans(spans)}\n` : plan.ports.map((found) => `${describeFinding(found, backend.platform)}\n`).join(''));
+      if (args.json) printJson(runtime, { processes: [], ports: plan.ports.map((found) => portReport(found, null)), warnings: snapshot.warnings } satisfies KillJson);
+      else {
+        runtime.stdout(plan.ports.length === 0 ? `nothing uses ${describeSpans(spans)}\n` : plan.ports.map((found) => `${describeFinding(found, backend.platform)}\n`).join(''));
+        for (const warning of snapshot.warnings) runtime.stderr(`note: ${warning}\n`);
+      }
       return;
     }
     let family: FamilyPlan | null = null;
@@ -137,7 +142,7 @@ async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
     else if (stillHeld && !dryRun) runtime.exitCode = EXIT.stillHeld;
 
     if (args.json) {
-      const json: KillJson = { processes: reports, ports: plan.ports.map((found) => portReport(found, byPort.get(found.port) ?? null)) };
+      const json: KillJson = { processes: reports, ports: plan.ports.map((found) => portReport(found, byPort.get(found.port) ?? null)), warnings: snapshot.warnings };
       if (family) json.family = family.order.map((member) => ({ pid: member.pid, name: member.name, depth: family.depth.get(member.pid) ?? 0 }));
       printJson(runtime, json);
       return;
@@ -146,6 +151,7 @@ async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
     for (const report of reports) (isFailure(report) ? runtime.stderr : runtime.stdout)(`${describeReport(report)}\n`);
     for (const candidate of targets) for (const warning of candidate.warnings) runtime.stdout(`  note: PID ${candidate.pid} ${safeText(candidate.name)}: ${safeText(warning)}\n`);
     printPorts(runtime, plan, byPort, backend.platform, verify);
+    for (const warning of snapshot.warnings) runtime.stderr(`note: ${warning}\n`);
   });
 }
 
@@ -230,7 +236,7 @@ function describeFinding(found: PortFinding, platform: 'linux' | 'windows'): str
   if (found.holders.length > 0) parts.push(`held by PID ${found.holders.join(', ')}`);
   if (found.hidden > 0) parts.push(`held by a process hidden from this user: run porttop as ${runAs(platform)}`);
   if (found.connections > 0) parts.push(`${found.connections} connection${found.connections === 1 ? ' uses' : 's use'} it; add --all-states to stop their owners too`);
-  if (found.unowned > 0) parts.push(`${found.unowned} socket${found.unowned === 1 ? '' : 's'} without a process (TIME_WAIT): nothing to stop, they go by themselves`);
+  if (found.unowned > 0) parts.push(`${found.unowned} socket${found.unowned === 1 ? '' : 's'} without a process (TIME_WAIT, or its process just went): nothing to stop`);
   if (parts.length === 0) return `port ${found.port}: nothing holds it`;
   return `port ${found.port}: ${parts.join('; ')}`;
 }
