@@ -50,8 +50,8 @@ export async function startGroup<T = unknown>(command: string, args: readonly st
 }
 
 /** python3 -c SOURCE in its own group; the source prints `READY <json>` (flush=True). */
-export function startPython<T = unknown>(source: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<GroupChild<T>> {
-  return startGroup<T>('python3', ['-u', '-c', source], options);
+export function startPython<T = unknown>(source: string, options: { env?: NodeJS.ProcessEnv; args?: readonly string[] } = {}): Promise<GroupChild<T>> {
+  return startGroup<T>('python3', ['-u', '-c', source, ...(options.args ?? [])], options);
 }
 
 /** A listener on 127.0.0.1 (port chosen by the kernel) that forks so `holders` processes share it. */
