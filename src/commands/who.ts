@@ -2,7 +2,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Backend } from '../backend.js';
 import { explainUnowned } from '../core/explain.js';
-import type { ExcludedRange, ProcessInfo, Snapshot } from '../core/model.js';
+import type { Endpoint, ExcludedRange, ProcessInfo, Snapshot } from '../core/model.js';
+import { classifyOwner } from '../core/owner.js';
 import { safeText } from '../core/terminal.js';
 import { endpointsOnPorts, groupByOwner, withProcessNames } from '../core/select.js';
 import { parsePortSpans, portsOfSpans, type PortSpan } from '../core/validate.js';
@@ -77,7 +78,7 @@ function printWho(runtime: Runtime, spans: readonly PortSpan[], snapshot: Snapsh
       continue;
     }
     const shared = group.holders.length > 1 ? `held by ${group.holders.length} processes (the socket is shared: stopping one leaves the port taken)\n` : '';
-    const holders = group.holders.map((pid) => describeHolder(pid, snapshot.processes.get(pid), platform)).join('');
+    const holders = group.holders.map((pid) => describeHolder(pid, snapshot.processes.get(pid), platform, group.endpoints[0]!)).join('');
     blocks.push(`${shared}${holders}${table}`);
   }
   runtime.stdout(`${subject}:\n\n${blocks.join('\n')}`);
@@ -85,10 +86,18 @@ function printWho(runtime: Runtime, spans: readonly PortSpan[], snapshot: Snapsh
 }
 
 /** A holder's title line, command line, real owner and parent chain; process text escaped for the terminal. */
-export function describeHolder(pid: number, info: ProcessInfo | undefined, platform: 'linux' | 'windows'): string {
+export function describeHolder(pid: number, info: ProcessInfo | undefined, platform: 'linux' | 'windows', endpoint: Endpoint | null): string {
   const lines = [`PID ${pid}  ${safeText(info?.name ?? '?')}${info?.startTime ? `  started ${info.startTime}` : ''}`];
   if (info?.commandLine) lines.push(`  ${oneLine(safeText(info.commandLine), COMMAND_LINE_MAX)}`);
-  void platform;
+  const chain = info?.parentChain ?? [];
+  if (chain.length > 0) lines.push(`  parents: ${chain.map((parent) => `${safeText(parent.name)} (${parent.pid})`).join(' <- ')}`);
+  const owner = classifyOwner(info ?? (pid === 4 ? { pid, name: 'System', commandLine: null, startTime: null, handles: null } : undefined), endpoint, platform);
+  if (owner) {
+    lines.push(`  owner: ${safeText(owner.description)}`);
+    if (owner.stop) lines.push(`  stop it with: ${safeText(owner.stop)}`);
+  } else if (info?.unit) {
+    lines.push(`  unit: ${safeText(info.unit)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -96,7 +96,8 @@ export function candidateOf(pid: number, info: ProcessInfo | undefined, ports: n
   const name = info?.name ?? '?';
   const warnings: string[] = [];
   if (info?.unit && isServiceUnit(info.unit)) {
-    warnings.push(`it runs in the systemd unit ${info.unit}, which may start it again: systemctl stop ${info.unit} stops it for good`);
+    const stop = `systemctl${info.userUnit ? ' --user' : ''} stop ${info.unit}`;
+    warnings.push(`it runs in the systemd unit ${info.unit}, which may start it again: ${stop} stops it for good`);
   }
   return {
     pid,

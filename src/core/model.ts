@@ -78,6 +78,8 @@ export interface ProcessInfo {
   path?: string | null;
   /** systemd unit from /proc/PID/cgroup, unescaped (nginx.service, session-3.scope) */
   unit?: string | null;
+  /** the unit is a user's own (under user@UID.service): stopped with `systemctl --user` */
+  userUnit?: boolean;
   container?: ContainerRef | null;
   /** Windows services this process hosts (Win32_Service by ProcessId) */
   services?: WindowsService[];

@@ -17,6 +17,7 @@ import { BackendError, NotPermittedError, UsageError } from '../errors.js';
 import { killLinuxProcess, type RunningProcess } from './kill.js';
 import { dedupeEndpoints, parseProcNet, type ProcEndpoint } from './procnet.js';
 import { parseBootTime, parseCmdline, parsePortRangeSysctl, startTimeIso, type PidStat } from './procpid.js';
+import { parseCgroup } from './cgroup.js';
 import { listPids, readIdentity, scanSocketOwners } from './owners.js';
 import { EventLoopYielder } from './yielder.js';
 
@@ -118,6 +119,14 @@ export class LinuxBackend implements Backend {
     return tree;
   }
 
+  /** The systemd unit and container from /proc/PID/cgroup; nothing when it is unreadable. */
+  private cgroupOwner(pid: number): Pick<ProcessInfo, 'unit' | 'userUnit' | 'container'> {
+    const text = readOrNull(`${this.procRoot}/${pid}/cgroup`);
+    if (text === null) return { unit: null, container: null };
+    const owner = parseCgroup(text);
+    return owner.userUnit ? owner : { unit: owner.unit, container: owner.container };
+  }
+
   /** porttop's ancestors, nearest first, up to (not including) PID 1 or 0. */
   porttopAncestors(): number[] {
     const ancestors: number[] = [];
@@ -211,6 +220,7 @@ export class LinuxBackend implements Backend {
       parentPid: stat.parentPid,
       parentChain: this.parentChain(stat.parentPid, ancestry),
       sessionLeader: stat.session === pid,
+      ...this.cgroupOwner(pid),
     };
   }
 
