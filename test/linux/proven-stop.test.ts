@@ -143,7 +143,7 @@ while True: time.sleep(1)
   });
 
   it('bad flags exit 2 with one line: a missing value, a value on a flag, an unknown signal', async () => {
-    for (const args of [['kill', '80', '--timeout', '--force'], ['kill', '80', '--force=maybe'], ['kill', '80', '--signal', '99'], ['kill', '80', '--tree=yes'], ['kill', '80', '--signal']]) {
+    for (const args of [['kill', '80', '--timeout', '--force'], ['kill', '80', '--force=maybe'], ['kill', '80', '--signal', '99'], ['kill', '80', '--tree=yes'], ['kill', '80', '--signal'], ['kill', '80', '--force', '--signal', 'HUP'], ['kill', '80', '--bogus']]) {
       const run = await runCli(args);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
