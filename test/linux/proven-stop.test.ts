@@ -102,6 +102,23 @@ describe('a proven stop', { skip: !LINUX && 'needs Linux' }, () => {
     assert.ok(alive(wrapper.pid), 'the session leader above the family is left alone');
   });
 
+  it('a connection left in TIME_WAIT on the port does not count as held, and is mentioned', async () => {
+    const server = await startHolder<number>(`import net from 'node:net'; const s = net.createServer((c) => c.on('error', () => {})).listen(0, '127.0.0.1', () => ready(s.address().port)); setInterval(() => {}, 1000);`);
+    const { connect } = await import('node:net');
+    const client = connect(server.data, '127.0.0.1');
+    client.on('end', () => client.end());
+    client.on('error', () => {});
+    await new Promise((resolve) => client.once('connect', resolve));
+    try {
+      const run = await runCli(['kill', String(server.data)]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, new RegExp(`^port ${server.data} is free \\(1 TIME_WAIT socket left: they hold no listener and go by themselves\\)$`, 'm'));
+    } finally {
+      client.destroy();
+      await server.stop();
+    }
+  });
+
   it("refuses every ancestor of porttop: a listener that runs `sh -c 'porttop kill PORT'` on its own port", async () => {
     const source = `
 import socket, subprocess, json, sys
