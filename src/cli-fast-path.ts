@@ -76,6 +76,6 @@ function setBoth(into: Record<string, unknown>, name: string, value: unknown): v
 export async function runFastPath(table: CommandTable<never>, args: readonly string[], runtime: GlobalArgs['runtime']): Promise<boolean> {
   const parsed = parsePlainArgs(table, args);
   if (!parsed) return false;
-  await table.handler({ ...parsed, runtime } as unknown as ArgumentsCamelCase<never>);
+  await table.handler({ ...parsed, runtime, rawArgs: args } as unknown as ArgumentsCamelCase<never>);
   return true;
 }

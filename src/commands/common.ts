@@ -8,6 +8,8 @@ export interface GlobalArgs {
   json: boolean;
   backend: string;
   runtime: Runtime;
+  /** the command line as given (yargs loses `--flag=value` on booleans; see rejectFlagValues) */
+  rawArgs?: readonly string[];
 }
 
 /** Options every command takes, written once: yargs and the fast path (src/cli-fast-path.ts) read this table. */

@@ -11,6 +11,8 @@ export interface OptionSpec {
   default?: string | boolean;
   /** allowed values of a string option (yargs checks them; the fast path hands anything else to yargs) */
   choices?: string[];
+  /** 1: the value is required, `--timeout --force` is an error (the fast path always requires one) */
+  nargs?: 1;
 }
 
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
