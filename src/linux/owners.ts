@@ -1,8 +1,9 @@
 // Maps socket inodes to every process holding them by walking /proc/<pid>/fd, as ss -p and fuser do.
-// A process's identity (name + start time from /proc/<pid>/stat) is read before its fd table and again
-// after: a PID that exited and was reused in between is dropped, never reported as the new process.
+// A holder's identity (name + start time from /proc/<pid>/stat) is read after its fd table and must
+// predate the scan (else the table is read again between two identity reads): a PID that exited and
+// was reused in between is dropped, never reported as the new process.
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { parsePidStat, type PidStat } from './procpid.js';
+import { CLOCK_TICKS_PER_SECOND, parsePidStat, type PidStat } from './procpid.js';
 import { EventLoopYielder } from './yielder.js';
 
 export interface OwnerScan {
@@ -47,52 +48,106 @@ export async function scanSocketOwners(options: OwnerScanOptions): Promise<Owner
   let unreadable = 0;
   const yielder = new EventLoopYielder();
   const wanted = options.wanted;
+  // a process that started before this tick had its PID all through the scan: see confirmHolder
+  const scanStartTicks = uptimeTicks(procRoot);
   for (const pid of listPids(procRoot)) {
     await yielder.maybeYield();
-    const before = readIdentity(procRoot, pid);
-    if (!before) continue; // exited
-    const fdDirs = [`${procRoot}/${pid}/fd`];
-    let fds: string[];
-    try {
-      fds = readdirSync(fdDirs[0]!);
-    } catch (error) {
-      // ENOENT: exited mid-scan; EACCES: not ours to read (counted so the caller can warn)
-      if ((error as NodeJS.ErrnoException).code === 'EACCES') unreadable++;
-      continue;
-    }
-    let fdPaths = fds.map((fd) => `${fdDirs[0]}/${fd}`);
-    // the main thread has exited while other threads live on: their fd tables hold the sockets
-    if (fds.length === 0 && before.numThreads > 1) fdPaths = threadFdPaths(procRoot, pid);
-    fdCounts.set(pid, fdPaths.length);
-    if (wanted.size === 0) continue;
-    let held: number[] | null = null;
-    for (let index = 0; index < fdPaths.length; index++) {
-      if (index % FDS_PER_CHECK === FDS_PER_CHECK - 1) await yielder.maybeYield();
-      let target: string;
-      try {
-        target = readlinkSync(fdPaths[index]!);
-      } catch {
-        continue; // closed between readdir and readlink
-      }
-      if (!target.startsWith(SOCKET_PREFIX)) continue;
-      const inode = Number(target.slice(SOCKET_PREFIX.length, -1));
-      if (wanted.has(inode)) (held ??= []).push(inode);
-    }
-    if (held === null) continue;
+    const fds = await readFdTable(procRoot, pid, yielder, wanted);
+    if (fds === 'unreadable') unreadable++;
+    if (typeof fds === 'string') continue;
+    fdCounts.set(pid, fds.count);
+    if (fds.held.length === 0) continue;
     scanTestHook(pid);
-    const after = readIdentity(procRoot, pid);
-    if (!after || after.name !== before.name || after.startTicks !== before.startTicks) {
+    const confirmed = await confirmHolder(procRoot, pid, fds.held, scanStartTicks, yielder, wanted);
+    if (!confirmed) {
       changedIdentity.push(pid);
       continue;
     }
-    identities.set(pid, before);
-    for (const inode of held) {
+    identities.set(pid, confirmed.identity);
+    for (const inode of confirmed.held) {
       const holders = holdersByInode.get(inode);
       if (!holders) holdersByInode.set(inode, [pid]);
       else if (holders[holders.length - 1] !== pid) holders.push(pid); // one socket on two fds of one process
     }
   }
   return { holdersByInode, identities, fdCounts, unreadable, changedIdentity };
+}
+
+interface FdTable {
+  /** open fds (the threads' when the leader's table is empty) */
+  count: number;
+  /** wanted socket inodes among them, in fd order */
+  held: number[];
+}
+
+/** One process's fds and the wanted sockets among them; a string when the table cannot be read. */
+async function readFdTable(procRoot: string, pid: number, yielder: EventLoopYielder, wanted: ReadonlySet<number>): Promise<FdTable | 'gone' | 'unreadable'> {
+  const fdDir = `${procRoot}/${pid}/fd`;
+  let fds: string[];
+  try {
+    fds = readdirSync(fdDir);
+  } catch (error) {
+    // ENOENT: exited mid-scan; EACCES: not ours to read (counted so the caller can warn)
+    return (error as NodeJS.ErrnoException).code === 'EACCES' ? 'unreadable' : 'gone';
+  }
+  let fdPaths: string[] | null = null;
+  if (fds.length === 0) {
+    // the main thread has exited while other threads live on: their fd tables hold the sockets
+    const identity = readIdentity(procRoot, pid);
+    if (!identity) return 'gone';
+    if (identity.numThreads > 1) fdPaths = threadFdPaths(procRoot, pid);
+  }
+  const count = fdPaths ? fdPaths.length : fds.length;
+  const held: number[] = [];
+  if (wanted.size === 0) return { count, held };
+  for (let index = 0; index < count; index++) {
+    if (index % FDS_PER_CHECK === FDS_PER_CHECK - 1) await yielder.maybeYield();
+    let target: string;
+    try {
+      target = readlinkSync(fdPaths ? fdPaths[index]! : `${fdDir}/${fds[index]}`);
+    } catch {
+      continue; // closed between readdir and readlink
+    }
+    if (!target.startsWith(SOCKET_PREFIX)) continue;
+    const inode = Number(target.slice(SOCKET_PREFIX.length, -1));
+    if (wanted.has(inode)) held.push(inode);
+  }
+  return { count, held };
+}
+
+/**
+ * The identity of the process whose fds were just read, or null when it cannot be told (the PID was
+ * reused, or the process exited). A PID belongs to one process at a time, so a process that holds the
+ * PID now and started before the scan did held it when its fds were read: one read of its stat after
+ * the fds proves it, and the many processes that hold no wanted socket are never asked who they are.
+ * A process started during the scan (rare) is checked the long way: identity, fd table again, identity.
+ */
+async function confirmHolder(
+  procRoot: string,
+  pid: number,
+  held: number[],
+  scanStartTicks: number | null,
+  yielder: EventLoopYielder,
+  wanted: ReadonlySet<number>,
+): Promise<{ identity: PidStat; held: number[] } | null> {
+  const identity = readIdentity(procRoot, pid);
+  if (!identity) return null;
+  if (scanStartTicks !== null && identity.startTicks < scanStartTicks) return { identity, held };
+  const again = await readFdTable(procRoot, pid, yielder, wanted);
+  const after = readIdentity(procRoot, pid);
+  if (typeof again === 'string' || !after || after.name !== identity.name || after.startTicks !== identity.startTicks) return null;
+  // the fds read the first time may have been another process's: only what is held now counts
+  return again.held.length > 0 ? { identity, held: again.held } : null;
+}
+
+/** Clock ticks since boot now (from /proc/uptime, the clock /proc/PID/stat's start time counts in); null if unreadable. */
+export function uptimeTicks(procRoot: string): number | null {
+  try {
+    const seconds = /^(\d+)\.(\d\d)/.exec(readFileSync(`${procRoot}/uptime`, 'latin1'));
+    return seconds ? Number(seconds[1]) * CLOCK_TICKS_PER_SECOND + Number(seconds[2]) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function readIdentity(procRoot: string, pid: number): PidStat | null {

@@ -1,12 +1,12 @@
 // The fd scan finds every holder of every wanted socket (forked children share listeners), reads each
-// process's identity with its fd table, falls back to the threads' fd tables when the leader's is empty,
+// holder's identity after its fd table (without /proc/uptime, as here, the long way: identity, fds again, identity), falls back to the threads' fd tables when the leader's is empty,
 // and counts every process's fds for the full view.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { scanSocketOwners } from '../../src/linux/owners.js';
+import { scanSocketOwners, uptimeTicks } from '../../src/linux/owners.js';
 import { parseProcNet } from '../../src/linux/procnet.js';
 import { startHolder } from '../helpers/children.js';
 
@@ -55,10 +55,30 @@ describe('scanSocketOwners over a crafted /proc tree', { skip: process.platform 
     assert.equal(result.fdCounts.get(40), 2, 'the shared table of threads 41 and 42 is counted once');
   });
 
-  it('counts every process\'s fds, wanted or not; a process without stat is skipped', async () => {
+  it('counts every process\'s fds, wanted or not, reading no identity for that', async () => {
     const result = await scan([]);
-    assert.deepEqual(new Map(result.fdCounts), new Map([[5, 2], [10, 4], [20, 2], [30, 2], [40, 2]]));
+    assert.deepEqual(new Map(result.fdCounts), new Map([[5, 2], [10, 4], [20, 2], [30, 2], [40, 2], [50, 1]]));
     assert.equal(result.holdersByInode.size, 0);
+    assert.deepEqual(result.changedIdentity, []);
+  });
+
+  it('a holder without stat (exited after its fds were read) is left out and named', async () => {
+    const result = await scan([100]);
+    assert.deepEqual([...result.holdersByInode], [[100, [10, 20]]]);
+    assert.deepEqual(result.changedIdentity, [50]);
+  });
+
+  it('with /proc/uptime, holders started before the scan are confirmed by one identity read; the answer is the same', async () => {
+    writeFileSync(join(root, 'uptime'), '12.34 56.78\n');
+    try {
+      assert.equal(uptimeTicks(root), 1234);
+      const result = await scan([100, 101, 102, 103]);
+      assert.deepEqual(new Map(result.holdersByInode), new Map([[100, [10, 20]], [101, [10]], [102, [30]], [103, [40]]]));
+      assert.deepEqual(result.changedIdentity, [50]);
+    } finally {
+      rmSync(join(root, 'uptime'));
+    }
+    assert.equal(uptimeTicks(root), null);
   });
 
   it('a socket nobody holds has no entry', async () => {
