@@ -6,7 +6,7 @@
 // moment on this shared machine hits every command alike. Then LinuxBackend.snapshot() is timed
 // in-process, from the built dist/ (what `porttop` runs), without Node start-up, yargs or JSON.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +34,8 @@ export interface CommandTimes {
   key: string;
   label: string;
   ms: number[];
+  /** CPU time (user + system) of the command, ms: on a shared machine less disturbed than wall time */
+  cpuMs: number[];
   failures: string[];
   /** peak resident set size in KiB over a few runs (from /usr/bin/time), null when not measured */
   maxRssKiB: number | null;
@@ -98,15 +100,27 @@ function available(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-function timeOnce(command: CommandSpec, devNull: number): { ms: number; failure: string | null } {
+/**
+ * Runs the command under bash, which reports its wall time ($EPOCHREALTIME, microseconds, without
+ * bash's own start-up) and its CPU time (`times`, the children's user and system time, milliseconds)
+ * on fd 3.
+ */
+const TIMER = 'start=$EPOCHREALTIME; "$@" >/dev/null; status=$?; end=$EPOCHREALTIME; echo "$start $end" >&3; times >&3; exit $status';
+
+function timeOnce(command: CommandSpec): { ms: number; cpuMs: number; failure: string | null } {
   const started = performance.now();
-  const result = spawnSync(command.argv[0]!, command.argv.slice(1), { stdio: ['ignore', devNull, 'pipe'], maxBuffer: 16 << 20 });
-  const ms = performance.now() - started;
-  if (result.error) return { ms, failure: String(result.error) };
+  const result = spawnSync('bash', ['-c', TIMER, 'bash', ...command.argv], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 });
+  const report = String(result.output?.[3] ?? '');
+  const clock = /^(\d+)[.,](\d+) (\d+)[.,](\d+)$/m.exec(report);
+  const ms = clock ? (Number(`${clock[3]}.${clock[4]}`) - Number(`${clock[1]}.${clock[2]}`)) * 1000 : performance.now() - started;
+  // `times` prints the shell's own times, then its children's: "0m0.012s 0m0.004s"
+  const children = [...report.matchAll(/(\d+)m([\d.]+)s (\d+)m([\d.]+)s/g)][1];
+  const cpuMs = children ? (Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4])) * 1000 : Number.NaN;
+  if (result.error) return { ms, cpuMs, failure: String(result.error) };
   if (!command.okStatuses.includes(result.status ?? -1)) {
-    return { ms, failure: `exit ${result.status ?? result.signal}: ${String(result.stderr).trim().split('\n')[0] ?? ''}` };
+    return { ms, cpuMs, failure: `exit ${result.status ?? result.signal}: ${String(result.stderr).trim().split('\n')[0] ?? ''}` };
   }
-  return { ms, failure: null };
+  return { ms, cpuMs, failure: null };
 }
 
 function peakRss(command: CommandSpec): number | null {
@@ -198,21 +212,17 @@ export async function measure(spec: MeasureSpec): Promise<MeasureResult> {
   const sockets = countSockets();
   const machineFds = countMachineFds();
   const commands = commandsFor(spec).filter((command) => available(command.argv[0]!));
-  const times: CommandTimes[] = commands.map((command) => ({ key: command.key, label: command.label, ms: [], failures: [], maxRssKiB: null }));
-  const devNull = openSync('/dev/null', 'w');
-  try {
-    for (let round = -1; round < spec.runs; round++) {
-      // round -1 warms the page cache and is not counted
-      for (let turn = 0; turn < commands.length; turn++) {
-        const index = (turn + Math.max(round, 0)) % commands.length;
-        const { ms, failure } = timeOnce(commands[index]!, devNull);
-        if (round < 0) continue;
-        times[index]!.ms.push(ms);
-        if (failure) times[index]!.failures.push(failure);
-      }
+  const times: CommandTimes[] = commands.map((command) => ({ key: command.key, label: command.label, ms: [], cpuMs: [], failures: [], maxRssKiB: null }));
+  for (let round = -1; round < spec.runs; round++) {
+    // round -1 warms the page cache (and the compile cache) and is not counted
+    for (let turn = 0; turn < commands.length; turn++) {
+      const index = (turn + Math.max(round, 0)) % commands.length;
+      const { ms, cpuMs, failure } = timeOnce(commands[index]!);
+      if (round < 0) continue;
+      times[index]!.ms.push(ms);
+      times[index]!.cpuMs.push(cpuMs);
+      if (failure) times[index]!.failures.push(failure);
     }
-  } finally {
-    closeSync(devNull);
   }
   for (const [index, command] of commands.entries()) {
     if (!['tables', 'node', 'node24'].includes(command.key)) times[index]!.maxRssKiB = peakRss(command);
