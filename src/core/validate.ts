@@ -3,7 +3,6 @@ import { UsageError } from '../errors.js';
 import { SORT_KEYS, type SortKey } from './aggregate.js';
 import { VERDICTS, type Verdict } from './labels.js';
 import { FAMILIES, isTcpState, PROTOCOLS, TCP_STATES, type Family, type Protocol, type TcpState } from './model.js';
-import type { EndpointFilter } from './select.js';
 
 export const MIN_PORT = 1;
 export const MAX_PORT = 65535;
@@ -170,9 +169,17 @@ export function parseState(value: unknown): TcpState {
   return canonical;
 }
 
-/** `list`'s filters; "all" (both protocols or families) is the same as leaving the flag out. */
-export function parseEndpointFilter(args: { proto?: unknown; family?: unknown; state?: unknown; pid?: unknown; port?: unknown }): EndpointFilter {
-  const filter: EndpointFilter = {};
+/** `list`'s filters (select.ts's EndpointFilter); "all" (both protocols or families) is the same as leaving the flag out. */
+export interface ParsedEndpointFilter {
+  protocol?: Protocol;
+  family?: Family;
+  state?: TcpState;
+  pid?: number;
+  port?: number;
+}
+
+export function parseEndpointFilter(args: { proto?: unknown; family?: unknown; state?: unknown; pid?: unknown; port?: unknown }): ParsedEndpointFilter {
+  const filter: ParsedEndpointFilter = {};
   if (args.proto !== undefined) {
     const protocols = parseProtocols(args.proto);
     if (protocols.length === 1) filter.protocol = protocols[0]!;
