@@ -46,16 +46,28 @@ async function runTopCommand(args: ArgumentsCamelCase<TopArgs>): Promise<void> {
 const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
 
 /**
- * Loads the view with those variables hidden: `porttop top` has just checked that it runs in a real
- * terminal, where a CI=true left in the shell (a CI job's debugging session, a test harness) would
- * otherwise leave the screen blank until exit.
+ * The FORCE_COLOR the view's colour library must see when it loads: NO_COLOR (no-color.org) means
+ * none, which that library does not check itself; a FORCE_COLOR the user set wins over NO_COLOR.
+ */
+export function colorOverride(env: NodeJS.ProcessEnv): string | undefined {
+  if ('FORCE_COLOR' in env) return env.FORCE_COLOR;
+  return env.NO_COLOR ? '0' : undefined;
+}
+
+/**
+ * Loads the view with the CI variables hidden (`porttop top` has just checked that it runs in a real
+ * terminal, where a CI=true left in the shell would otherwise leave the screen blank until exit) and
+ * with the colour the user asked for (NO_COLOR, FORCE_COLOR), read once as the library loads.
  */
 async function importViewForTerminal(): Promise<typeof import('../tui/run.js')> {
-  const saved = CI_VARIABLES.map((name) => [name, process.env[name]] as const);
+  const saved = [...CI_VARIABLES, 'FORCE_COLOR'].map((name) => [name, process.env[name]] as const);
+  const force = colorOverride(process.env);
   for (const [name] of saved) delete process.env[name];
+  if (force !== undefined) process.env.FORCE_COLOR = force;
   try {
     return await import('../tui/run.js');
   } finally {
+    delete process.env.FORCE_COLOR;
     for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
   }
 }

@@ -14,8 +14,8 @@ import type { HeaderVerdict } from './verdict.js';
 
 /** At most this many warning lines in the full header; more are counted on the last one. */
 export const MAX_WARNING_LINES = 2;
-/** What the table needs under the header to be of use: its column header and three rows. */
-export const MIN_MAIN_ROWS = 4;
+/** What the table needs under the header to be of use: its column header and five rows. */
+export const MIN_MAIN_ROWS = 6;
 
 export const VERDICT_COLOR: Record<Verdict, string> = { ok: 'green', warning: 'yellow', exhausted: 'red' };
 

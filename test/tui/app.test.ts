@@ -308,3 +308,46 @@ test("the header carries diagnose's verdict in words: OK on a quiet machine, EXH
   await full.until('hog');
   assert.match(full.frame(), /^EXHAUSTED tcp\/ipv4 299\/300 ports toward 127\.0\.0\.1:5432 \(99\.7%\) · top PID 777 hog 299 ports$/m);
 });
+
+test('the key line fits 80 columns and keeps q quit; the detail pane and the kill dialog show their own keys', async () => {
+  const ui = start([buildSnapshot(PROCESSES)], { size: { columns: 80, rows: 24 } });
+  await ui.until('postgres');
+  const keyLine = () => ui.lines().filter((line) => line.trim() !== '').at(-1)!;
+  assert.match(keyLine(), /^\? help {2}\/ filter .* q quit$/);
+  assert.ok(keyLine().length <= 80);
+  await ui.press(KEYS.enter);
+  await ui.until('PID 202 postgres');
+  assert.equal(keyLine(), 'Esc back  Up/Down PgUp/PgDn scroll  q quit');
+  await ui.press(KEYS.escape, 'k');
+  await ui.until('y = yes');
+  assert.equal(keyLine(), 'y yes, kill  any other key cancel');
+});
+
+test('a COMMAND column tells apart processes of one name, in the width NAME does not need', async () => {
+  const ui = start([buildSnapshot([{ pid: 11, name: 'node', established: 3 }, { pid: 12, name: 'node', established: 2 }])], { size: { columns: 100, rows: 24 } });
+  await ui.until('node');
+  assert.match(ui.frame(), /PID NAME +SOCKETS▼ .* HANDLES COMMAND/);
+  assert.match(ui.frame(), /11 node +3 .* node --serve/);
+  assert.match(ui.frame(), /12 node +2 .* node --serve/);
+});
+
+for (const [columns, rows, mode] of [[80, 24, 'full'], [60, 15, 'compact'], [40, 10, 'one line']] as const) {
+  test(`at ${columns}x${rows} the header is ${mode} and the whole frame fits the terminal`, async () => {
+    const fourRanges = (backend: FakeBackend) =>
+      (backend.ranges = [makeRange('tcp', 'ipv4', 32768, 28232), makeRange('tcp', 'ipv6', 32768, 28232), makeRange('udp', 'ipv4', 32768, 28232), makeRange('udp', 'ipv6', 32768, 28232)]);
+    const ui = start([buildSnapshot(PROCESSES)], { size: { columns, rows } }, fourRanges);
+    await ui.until('postgres');
+    const lines = ui.frame().split('\n');
+    assert.ok(lines.length <= rows - 1, `${lines.length} lines for ${rows} rows:\n${ui.frame()}`);
+    assert.ok(lines.every((line) => line.length <= columns), ui.frame());
+    const gauges = lines.filter((line) => /^(TCP|UDP)6? \d+-\d+ +\[/.test(line)).length;
+    const compact = lines.filter((line) => /^TCP 0\.2% OK {2}TCP6 0\.0% OK/.test(line)).length;
+    if (mode === 'full') assert.equal(gauges, 4);
+    if (mode === 'compact') assert.deepEqual([gauges, compact], [0, 1]);
+    if (mode === 'one line') {
+      assert.deepEqual([gauges, compact], [0, 0]);
+      assert.match(lines[0]!, /^OK porttop {2}host testhost/);
+    }
+    assert.match(lines.at(-1)!, /q quit$/);
+  });
+}
