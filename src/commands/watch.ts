@@ -1,7 +1,6 @@
 // porttop watch: sample at an interval, append each sample to CSV or NDJSON, print a live line with the
 // trend and the time to exhaustion; Ctrl-C ends with a summary. Samples never overlap: the next one
 // starts only after the previous one finished and the rest of the interval passed.
-import { appendFileSync, closeSync, openSync, readSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { plural, rangeKey, VERDICT_LABELS } from '../core/labels.js';
 import { formatDuration } from '../core/trend.js';
@@ -17,9 +16,10 @@ import {
   type WatchSample,
   type WatchSummary,
 } from '../core/watchsample.js';
-import { BackendError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { diagnoseBackend, withBackend, type GlobalArgs } from './common.js';
+import { LineFile } from './lineFile.js';
 
 interface WatchArgs extends GlobalArgs {
   interval: string;
@@ -70,6 +70,7 @@ async function runWatch(args: ArgumentsCamelCase<WatchArgs>): Promise<void> {
       }
     } finally {
       stop.dispose();
+      sink?.close();
     }
     const summary = history.summary();
     if (args.json) runtime.stdout(`${JSON.stringify({ summary: { ...summary, out: out?.path ?? null } })}\n`);
@@ -79,51 +80,32 @@ async function runWatch(args: ArgumentsCamelCase<WatchArgs>): Promise<void> {
 
 interface Sink {
   append(record: Record<string, string | number | null>): void;
+  close(): void;
 }
 
 /**
- * Appends, one write per sample, so a crash keeps every earlier row. A CSV gets its header when new
- * or empty; an existing CSV with other columns is refused rather than mixed.
+ * One write per sample, whole lines only (lineFile.ts), so a crash or a full disk keeps every earlier
+ * row. A CSV gets its header when new or empty; an existing CSV with other columns is refused rather
+ * than mixed.
  */
 function openSink(path: string, format: OutFormat, columns: readonly string[]): Sink {
-  const header = csvLine(columns);
-  let firstLine: string;
+  const file = LineFile.open(path);
   try {
-    firstLine = readFirstLine(path);
-  } catch (error) {
-    throw new UsageError(`cannot write --out '${path}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  if (format === 'csv') {
-    if (firstLine === '') appendFileSync(path, header);
-    else if (`${firstLine}\n` !== header) {
-      throw new UsageError(`--out '${path}' already holds CSV with other columns: choose a new file name`);
+    if (format === 'csv') {
+      const header = csvLine(columns);
+      if (file.isEmpty) file.append(header);
+      else if (`${file.firstLine()}\n` !== header) {
+        throw new UsageError(`--out '${path}' already holds CSV with other columns: choose a new file name`);
+      }
     }
-    return { append: (record) => appendOrFail(path, csvLine(columns.map((column) => record[column] ?? null))) };
-  }
-  return { append: (record) => appendOrFail(path, `${JSON.stringify(record)}\n`) };
-}
-
-/** A full disk or a file removed under us ends the watch with one line, not a stack trace. */
-function appendOrFail(path: string, text: string): void {
-  try {
-    appendFileSync(path, text);
   } catch (error) {
-    throw new BackendError(`cannot append to --out '${path}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    file.close();
+    throw error;
   }
-}
-
-/** Creates the file if needed (so a bad directory fails before the first sample) and returns its first line. */
-function readFirstLine(path: string): string {
-  const fd = openSync(path, 'a+');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    const text = buffer.subarray(0, read).toString('utf8');
-    const end = text.indexOf('\n');
-    return end === -1 ? text : text.slice(0, end);
-  } finally {
-    closeSync(fd);
-  }
+  const line = format === 'csv'
+    ? (record: Record<string, string | number | null>) => csvLine(columns.map((column) => record[column] ?? null))
+    : (record: Record<string, string | number | null>) => `${JSON.stringify(record)}\n`;
+  return { append: (record) => file.append(line(record)), close: () => file.close() };
 }
 
 /** Ctrl-C (SIGINT) or SIGTERM ends the watch after the sample in progress, with a summary and exit 0. */
@@ -177,11 +159,11 @@ export function liveLine(sample: WatchSample, trend: SampleTrend | null): string
 export function formatSummary(summary: WatchSummary, outPath: string | null): string {
   const lines = [`watch ended: ${plural(summary.samples, 'sample')}${summary.from ? ` from ${summary.from} to ${summary.to}` : ''}`];
   if (summary.peak) {
-    lines.push(`peak: ${summary.peak.range} ${summary.peak.judgedPorts} ports (${summary.peak.judgedPercent}%) at ${summary.peak.time}, verdict ${summary.peak.verdict}`);
+    lines.push(`peak: ${summary.peak.range} ${summary.peak.judgedPorts} ports (${summary.peak.judgedPercent}%) at ${summary.peak.time}, verdict ${VERDICT_LABELS[summary.peak.verdict]}`);
     if (summary.firstPorts !== null && summary.lastPorts !== null) lines.push(`${summary.peak.range}: ${summary.firstPorts} ports at the start, ${summary.lastPorts} at the end`);
   }
   if (summary.peakCulprit) lines.push(`top culprit at the peak: PID ${summary.peakCulprit.pid} (${summary.peakCulprit.name ?? '?'}) with ${summary.peakCulprit.ports ?? 0} ephemeral ports`);
-  if (summary.finalVerdict) lines.push(`last verdict: ${summary.finalVerdict}${summary.finalVerdict === 'ok' ? '' : ' (run porttop diagnose for the evidence and advice)'}`);
+  if (summary.finalVerdict) lines.push(`last verdict: ${VERDICT_LABELS[summary.finalVerdict]}${summary.finalVerdict === 'ok' ? '' : ' (run porttop diagnose for the evidence and advice)'}`);
   if (outPath) lines.push(`samples appended to ${outPath}`);
   return `${lines.join('\n')}\n`;
 }
