@@ -1,7 +1,9 @@
 // porttop list: every endpoint with its owner, with filters.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { filterEndpoints, withProcessNames } from '../core/select.js';
-import { FAMILY_CHOICES, parseEndpointFilter, PROTO_CHOICES } from '../core/validate.js';
+import { FAMILY_CHOICES, parseEndpointFilter, PROTO_CHOICES, type ParsedEndpointFilter } from '../core/validate.js';
+import { printable } from '../core/labels.js';
+import { EXIT } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
 import { formatLocal, formatProtocol, formatRemote, formatTable } from './format.js';
 
@@ -33,8 +35,15 @@ async function runList(args: ArgumentsCamelCase<ListArgs>): Promise<void> {
   await withBackend(args, async (backend) => {
     const snapshot = await backend.snapshot();
     const endpoints = filterEndpoints(snapshot.endpoints, filter);
+    // exit 1 is "nothing found", as `who` of a free port: a script can test for it
+    if (endpoints.length === 0) args.runtime.exitCode = EXIT.notFound;
     if (args.json) {
       printJson(args.runtime, withProcessNames(endpoints, snapshot));
+      return;
+    }
+    if (endpoints.length === 0) {
+      args.runtime.stdout(`no endpoint${describeFilter(filter)}\n`);
+      for (const warning of snapshot.warnings) args.runtime.stderr(`note: ${warning}\n`);
       return;
     }
     const rows = endpoints.map((endpoint) => [
@@ -43,9 +52,21 @@ async function runList(args: ArgumentsCamelCase<ListArgs>): Promise<void> {
       formatRemote(endpoint),
       endpoint.state ?? '',
       endpoint.pid,
-      endpoint.pid === null ? null : (snapshot.processes.get(endpoint.pid)?.name ?? null),
+      endpoint.pid === null ? null : printable(snapshot.processes.get(endpoint.pid)?.name ?? '?'),
     ]);
     args.runtime.stdout(formatTable(['PROTO', 'LOCAL', 'REMOTE', 'STATE', 'PID', 'PROCESS'], rows, new Set([4])));
     for (const warning of snapshot.warnings) args.runtime.stderr(`note: ${warning}\n`);
   });
+}
+
+/** " matches --pid 999999 --state LISTEN", or "" without filters */
+function describeFilter(filter: ParsedEndpointFilter): string {
+  const flags = [
+    filter.protocol && `--proto ${filter.protocol}`,
+    filter.family && `--family ${filter.family}`,
+    filter.state && `--state ${filter.state}`,
+    filter.pid !== undefined && `--pid ${filter.pid}`,
+    filter.port !== undefined && `--port ${filter.port}`,
+  ].filter(Boolean);
+  return flags.length > 0 ? ` matches ${flags.join(' ')}` : ' found';
 }

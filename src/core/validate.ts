@@ -78,7 +78,8 @@ export function parsePositiveInteger(value: unknown, what: string, max = Number.
   const text = String(value ?? '');
   const n = parseWholeNumber(text);
   if (n === null || n < 1 || n > max) {
-    throw new UsageError(`invalid ${what} '${text}': expected a whole number from 1 to ${max}`);
+    const allowed = max === Number.MAX_SAFE_INTEGER ? 'a whole number, 1 or more' : `a whole number from 1 to ${max}`;
+    throw new UsageError(`invalid ${what} '${text}': expected ${allowed}`);
   }
   return n;
 }
