@@ -1,8 +1,10 @@
 // `porttop range` in-process on a Windows-shaped backend: show, set and reset with --json field names
-// that match the flags, one undo command, and nothing changed on bad input.
+// that match the flags, one undo command, and nothing changed on bad input; and on Linux, in private
+// namespaces, the words for a range the kernel refuses (EINVAL) or a read-only /proc/sys (EROFS).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { processes, snapshotOf, windowsRanges } from '../diagnose/snapshots.js';
 import { MemoryBackend } from './memoryBackend.js';
 
@@ -38,5 +40,35 @@ describe('porttop range', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^dry run: nothing changed\n/);
     assert.equal(backend.rangeChanges.length, 0);
+  });
+});
+
+const rootWithUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['--net', '--mount', 'true']).status === 0;
+
+/** The built bin in a fresh network (and mount) namespace, after a shell preamble run there. */
+function binInNamespace(preamble: string, args: string): { code: number | null; stderr: string } {
+  const result = spawnSync('unshare', ['--net', '--mount', 'sh', '-c', `${preamble} && "$NODE" "$BIN" ${args}`], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE: process.execPath, BIN },
+    timeout: 60_000,
+  });
+  return { code: result.status, stderr: result.stderr };
+}
+
+describe('porttop range set: what the Linux kernel refuses, in words (private namespaces)', { skip: rootWithUnshare ? false : 'needs root and unshare' }, () => {
+  it('EINVAL below ip_unprivileged_port_start says so and how to fix it, exit 2', () => {
+    const run = binInNamespace('echo 2000 > /proc/sys/net/ipv4/ip_unprivileged_port_start', 'range set --start 1025 --num 1000');
+    assert.equal(run.code, 2);
+    assert.equal(
+      run.stderr,
+      'porttop: the kernel refused the range 1025-2024 (EINVAL): its first port 1025 is below net.ipv4.ip_unprivileged_port_start (2000): start at 2000 or above, or lower that sysctl first\n',
+    );
+  });
+
+  it('EROFS as root does not say "run as root": /proc/sys is read-only (a container), exit 3', () => {
+    const run = binInNamespace('mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys', 'range set --start 10000 --num 1000');
+    assert.equal(run.code, 3);
+    assert.match(run.stderr, /^porttop: cannot change net\.ipv4\.ip_local_port_range: \/proc\/sys is read-only here \(a container\?\)/);
+    assert.doesNotMatch(run.stderr, /run porttop as root/);
   });
 });
