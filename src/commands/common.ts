@@ -45,7 +45,15 @@ export async function diagnoseBackend(backend: Backend, runtime: Runtime, events
     optional(backend.events && (() => backend.events!(since)), runtime, 'the Tcpip events from the System log'),
     optional(backend.excludedRanges && (() => backend.excludedRanges!()), runtime, 'the excluded port ranges'),
   ]);
-  const diagnosis = diagnose({ snapshot, ranges, events: events satisfies ExhaustionEvents | null, platform: backend.platform, excluded: (excluded satisfies ExcludedRange[] | null) ?? [] });
+  const diagnosis = diagnose({
+    snapshot,
+    ranges,
+    events: events satisfies ExhaustionEvents | null,
+    platform: backend.platform,
+    excluded: (excluded satisfies ExcludedRange[] | null) ?? [],
+    // Windows elevation is not known here: the hint stays there
+    elevated: backend.platform === 'linux' && process.getuid?.() === 0,
+  });
   return { diagnosis, takenAt: snapshot.takenAt };
 }
 

@@ -147,7 +147,7 @@ export function liveLine(sample: WatchSample, trend: SampleTrend | null): string
     parts.push(`${rangeKey(worst)} ${worst.inUse}/${worst.usable} ${worst.percent}%${judged}`);
   }
   parts.push(`TIME_WAIT ${sample.timeWait}`, `CLOSE_WAIT ${sample.closeWait}`, `BOUND ${sample.bound}`);
-  if (sample.topPid !== null) parts.push(`top PID ${sample.topPid} ${sample.topName ?? '?'} ${sample.topPorts ?? 0} ports`);
+  if (sample.topPid !== null) parts.push(`top PID ${sample.topPid} ${sample.topName ?? '?'} ${plural(sample.topPorts ?? 0, 'port')}`);
   if (trend?.trend.rising) {
     const sign = trend.trend.ratePerMinute >= 0 ? '+' : '';
     const eta = trend.trend.etaSeconds === null ? '' : trend.trend.etaSeconds === 0 ? ', exhausted now' : `, exhausted in ~${formatDuration(trend.trend.etaSeconds)}`;
@@ -159,10 +159,10 @@ export function liveLine(sample: WatchSample, trend: SampleTrend | null): string
 export function formatSummary(summary: WatchSummary, outPath: string | null): string {
   const lines = [`watch ended: ${plural(summary.samples, 'sample')}${summary.from ? ` from ${summary.from} to ${summary.to}` : ''}`];
   if (summary.peak) {
-    lines.push(`peak: ${summary.peak.range} ${summary.peak.judgedPorts} ports (${summary.peak.judgedPercent}%) at ${summary.peak.time}, verdict ${VERDICT_LABELS[summary.peak.verdict]}`);
-    if (summary.firstPorts !== null && summary.lastPorts !== null) lines.push(`${summary.peak.range}: ${summary.firstPorts} ports at the start, ${summary.lastPorts} at the end`);
+    lines.push(`peak: ${summary.peak.range} ${plural(summary.peak.judgedPorts, 'port')} (${summary.peak.judgedPercent}%) at ${summary.peak.time}, verdict ${VERDICT_LABELS[summary.peak.verdict]}`);
+    if (summary.firstPorts !== null && summary.lastPorts !== null) lines.push(`${summary.peak.range}: ${plural(summary.firstPorts, 'port')} at the start, ${summary.lastPorts} at the end`);
   }
-  if (summary.peakCulprit) lines.push(`top culprit at the peak: PID ${summary.peakCulprit.pid} (${summary.peakCulprit.name ?? '?'}) with ${summary.peakCulprit.ports ?? 0} ephemeral ports`);
+  if (summary.peakCulprit) lines.push(`top culprit at the peak: PID ${summary.peakCulprit.pid} (${summary.peakCulprit.name ?? '?'}) with ${plural(summary.peakCulprit.ports ?? 0, 'ephemeral port')}`);
   if (summary.finalVerdict) lines.push(`last verdict: ${VERDICT_LABELS[summary.finalVerdict]}${summary.finalVerdict === 'ok' ? '' : ' (run porttop diagnose for the evidence and advice)'}`);
   if (outPath) lines.push(`samples appended to ${outPath}`);
   return `${lines.join('\n')}\n`;

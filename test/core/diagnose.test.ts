@@ -360,6 +360,14 @@ describe('advice', () => {
     assert.equal(capped.start, PREFERRED_LOWEST_START, 'does not reach below 10000 for a range that does not');
   });
 
+  it('says "run as root" with the stop-gap only when porttop is not already root', () => {
+    const full = connections(40000, 300, LISTENER, 'ESTABLISHED', 10);
+    const stopGap = (elevated: boolean) => diagnose({ ...linux(full), elevated }).advice.find((line) => line.startsWith('Stop-gap'))!;
+    assert.match(stopGap(false), /\(run as root; undo with `/);
+    assert.match(stopGap(true), /\(undo with `/);
+    assert.doesNotMatch(stopGap(true), /run as root/);
+  });
+
   it('says plainly when the range cannot grow', () => {
     assert.equal(suggestRange(makeRange('tcp', 'ipv4', 1025, 64511), 'linux'), null);
     assert.equal(suggestRange(makeRange('tcp', 'ipv4', PREFERRED_LOWEST_START, 65536 - PREFERRED_LOWEST_START), 'windows'), null, 'would reach below 10000');

@@ -44,7 +44,7 @@ export function diagnoseTally(tally: SnapshotTally, input: Omit<DiagnoseInput, '
   const unownedEphemeralPorts = tally.unowned.ports;
   const facts = {
     platform, verdict, usage, culprits, events, timeWaitPiles, unownedEphemeralPorts,
-    unownedByState: tally.unowned.byState, stopGap, warnings: tally.snapshot.warnings,
+    unownedByState: tally.unowned.byState, stopGap, warnings: tally.snapshot.warnings, elevated: input.elevated ?? false,
   };
   return {
     verdict,

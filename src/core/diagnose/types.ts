@@ -12,6 +12,8 @@ export interface DiagnoseInput {
   platform: Platform;
   /** ports the OS reserved inside or beside the ranges (Windows excluded ranges); none elsewhere */
   excluded?: readonly ExcludedRange[];
+  /** porttop runs as root / Administrator, so advice need not say "run as root"; false when unknown */
+  elevated?: boolean;
 }
 
 export interface DestinationUsage {

@@ -27,6 +27,8 @@ export interface Facts {
   unownedByState: Readonly<Record<string, number>>;
   stopGap: StopGap | null;
   warnings: readonly string[];
+  /** porttop runs as root / Administrator: no "run as root" hint then */
+  elevated: boolean;
 }
 
 const EVENT_MEANING: Record<string, string> = {
@@ -186,7 +188,7 @@ export function describeAdvice(facts: Facts): string[] {
   const patternNamed = advice.length > 0;
   if (facts.stopGap) {
     advice.push(
-      `Stop-gap: widen the dynamic range with \`${facts.stopGap.command}\` (run as ${platform === 'windows' ? 'Administrator' : 'root'}; undo with \`${facts.stopGap.undo}\`). Make sure no service listens on a port inside the new range${platform === 'linux' ? '; add it to /etc/sysctl.d to keep it after a restart' : ''}.`,
+      `Stop-gap: widen the dynamic range with \`${facts.stopGap.command}\` (${facts.elevated ? '' : `run as ${platform === 'windows' ? 'Administrator' : 'root'}; `}undo with \`${facts.stopGap.undo}\`). Make sure no service listens on a port inside the new range${platform === 'linux' ? '; add it to /etc/sysctl.d to keep it after a restart' : ''}.`,
     );
   } else {
     advice.push('No stop-gap: porttop suggests no wider dynamic range here (it is already as wide as porttop will suggest, or it starts below 1025): only fixing the cause helps.');
