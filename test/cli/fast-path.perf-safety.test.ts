@@ -110,6 +110,8 @@ describe('the fast path of table-defined commands', { skip: process.platform !==
     ['kill', '8080', '--dry-run', '--json', '--signal', 'SIGINT'],
     ['kill', '9999', '--dry-run'],
     ['kill', '8080', '--dry-run', '--timeout', 'soon'],
+    ['kill', '8080', '--dry-run', '--force', '--signal', 'KILL'],
+    ['kill', '8080', '--dry-run', '--tree', '--json'],
     ['who', '8080', '--backend', 'linux'],
     ['who', '8080', '--backend=windows'],
   ];
