@@ -3,6 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Backend } from '../backend.js';
 import {
   anythingHeld,
+  describePortOutcome,
   isEndingSignal,
   planKill,
   portOutcomes,
@@ -18,6 +19,7 @@ import { parsePortSpans, parseSeconds, parseSignal, portsOfSpans, rejectFlagValu
 import { EXIT, UsageError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { describeSpans } from './format.js';
 
 interface KillArgs extends GlobalArgs {
   ports: string[];
@@ -226,7 +228,7 @@ function printPorts(runtime: Runtime, plan: KillPlan, byPort: ReadonlyMap<number
   for (const found of plan.ports) {
     const outcome = byPort.get(found.port);
     if (outcome) {
-      const line = describeOutcome(outcome, platform);
+      const line = safeText(describePortOutcome(outcome, platform));
       (outcome.status === 'free' ? runtime.stdout : runtime.stderr)(`${line}\n`);
     } else if (found.holders.length === 0 || !verified) {
       const line = describeFinding(found, platform);
@@ -248,17 +250,6 @@ function describeFinding(found: PortFinding, platform: 'linux' | 'windows'): str
   return `port ${found.port}: ${parts.join('; ')}`;
 }
 
-function describeOutcome(outcome: PortOutcome, platform: 'linux' | 'windows'): string {
-  const timeWait = outcome.timeWait > 0 ? ` (${outcome.timeWait} TIME_WAIT socket${outcome.timeWait === 1 ? '' : 's'} left: they hold no listener and go by themselves)` : '';
-  if (outcome.status === 'free') return `port ${outcome.port} is free${timeWait}`;
-  if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user: run porttop as ${runAs(platform)}`;
-  const holders = outcome.holders.map((holder) => {
-    const restarted = holder.restartedBy ? ` (restarted by PID ${holder.restartedBy.pid} ${safeText(holder.restartedBy.name)}: stop that, or use --tree)` : '';
-    return `PID ${holder.pid} ${safeText(holder.processName)}${restarted}`;
-  });
-  return `port ${outcome.port} is still held by ${holders.join(', ')}`;
-}
-
 function describeFamily(family: FamilyPlan): string {
   const lines = ['--tree would stop this family, topmost first:'];
   for (const member of family.order) {
@@ -277,9 +268,4 @@ function isFailure(report: KillReport): boolean {
 function describeReport(report: KillReport): string {
   const ports = report.ports.length === 0 ? 'family' : `port${report.ports.length === 1 ? '' : 's'} ${report.ports.join(', ')}`;
   return `PID ${report.pid} ${safeText(report.processName)} (${ports}): ${safeText(report.message)}`;
-}
-
-function describeSpans(spans: readonly PortSpan[]): string {
-  const words = spans.map((span) => (span.from === span.to ? `${span.from}` : `${span.from}-${span.to}`));
-  return `${spans.length === 1 && spans[0]!.from === spans[0]!.to ? 'port' : 'ports'} ${words.join(', ')}`;
 }
