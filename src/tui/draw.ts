@@ -2,7 +2,7 @@
 // so the layout at 80 columns is unit-tested without rendering.
 import { escapeControl } from '../core/terminal.js';
 import type { ProcessRow, SortKey } from '../core/aggregate.js';
-import { commandLineText, ELLIPSIS, printable } from '../core/labels.js';
+import { commandLineText, ELLIPSIS } from '../core/labels.js';
 
 export const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
 
@@ -114,7 +114,7 @@ export function layoutTable(rows: readonly ProcessRow[], width: number, sortKey:
   if (chosen.room < MIN_NAME_WIDTH) chosen = build(true);
   const { labels, widths } = chosen;
   let longestName = 4;
-  for (const row of rows) longestName = Math.max(longestName, row.processName.length);
+  for (const row of rows) longestName = Math.max(longestName, escapeControl(row.processName).length);
   const namedWidth = Math.min(MAX_NAME_WIDTH, Math.max(MIN_NAME_WIDTH, longestName));
   const commandWidth = chosen.room - namedWidth - 1;
   const showCommand = commandWidth >= MIN_COMMAND_WIDTH;
@@ -129,7 +129,7 @@ export function layoutTable(rows: readonly ProcessRow[], width: number, sortKey:
       compose(
         selected ? '>' : ' ',
         String(row.pid),
-        printable(row.processName),
+        row.processName,
         NUMBER_COLUMNS.map((column) => column.value(row)),
         row.commandLine === null ? '-' : commandLineText(row.commandLine),
       ),
