@@ -59,6 +59,7 @@ export async function scanSocketOwners(options: OwnerScanOptions): Promise<Owner
     if (fds.held.length === 0) continue;
     scanTestHook(pid);
     const confirmed = await confirmHolder(procRoot, pid, fds.held, scanStartTicks, yielder, wanted);
+    if (confirmed === 'gone') continue; // exited: its sockets are going too
     if (!confirmed) {
       changedIdentity.push(pid);
       continue;
@@ -116,8 +117,8 @@ async function readFdTable(procRoot: string, pid: number, yielder: EventLoopYiel
 }
 
 /**
- * The identity of the process whose fds were just read, or null when it cannot be told (the PID was
- * reused, or the process exited). A PID belongs to one process at a time, so a process that holds the
+ * The identity of the process whose fds were just read; 'gone' when it has exited, null when it cannot
+ * be told (the PID was reused meanwhile). A PID belongs to one process at a time, so a process that holds the
  * PID now and started before the scan did held it when its fds were read: one read of its stat after
  * the fds proves it, and the many processes that hold no wanted socket are never asked who they are.
  * A process started during the scan (rare) is checked the long way: identity, fd table again, identity.
@@ -129,9 +130,9 @@ async function confirmHolder(
   scanStartTicks: number | null,
   yielder: EventLoopYielder,
   wanted: ReadonlySet<number>,
-): Promise<{ identity: PidStat; held: number[] } | null> {
+): Promise<{ identity: PidStat; held: number[] } | 'gone' | null> {
   const identity = readIdentity(procRoot, pid);
-  if (!identity) return null;
+  if (!identity) return 'gone';
   if (scanStartTicks !== null && identity.startTicks < scanStartTicks) return { identity, held };
   const again = await readFdTable(procRoot, pid, yielder, wanted);
   const after = readIdentity(procRoot, pid);
