@@ -96,11 +96,17 @@ describe('PowerShell session (real pwsh)', () => {
         assert.match(error.message, /Cannot find path .*nowhere/);
         return true;
       });
-      await assert.rejects(session.call('Write-PortTopStderr'), (error: unknown) => {
+      await assert.rejects(session.call('Write-PortTopStderr', { NoEnvelope: true }), (error: unknown) => {
         assert.ok(error instanceof BackendError);
         assert.match(error.message, /PowerShell reported an error in Write-PortTopStderr: .*escaped error record/);
         return true;
       });
+      // stray stderr beside a valid envelope: the envelope wins, the text is kept as a warning
+      assert.deepEqual(await session.call('Write-PortTopStderr'), { answer: 42 });
+      const warnings = session.takeWarnings();
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /PowerShell wrote to stderr during Write-PortTopStderr: .*escaped error record/);
+      assert.deepEqual(session.takeWarnings(), [], 'taken once');
       const pid = session.pid;
       assert.equal((await session.call<Echo>('Echo-PortTopText', { Text: 'still here' })).text, 'still here');
       assert.equal(session.pid, pid, 'an error does not cost a restart');
