@@ -144,7 +144,11 @@ function Read-PortTopCmdletEndpoints {
         if (-not $state) { $Warnings.Add("unknown TCP state '$stateText' on local port $($c.LocalPort): row left out"); continue }
         $local = [string]$c.LocalAddress
         $owner = [long]$c.OwningProcess
-        if ($owner -gt 0 -and (Test-PortTopReused $Before[$owner] $c.CreationTime)) { $reused.Add("$owner (port $($c.LocalPort))"); $owner = 0 }
+        if ($owner -gt 0) {
+            # inline (no function call per row): the PID's process started after this connection was made
+            $entry = $Before[$owner]
+            if ($null -ne $entry -and $null -ne $entry.Start -and $null -ne $c.CreationTime -and ($entry.Start - $c.CreationTime).TotalMilliseconds -gt 1) { $reused.Add("$owner (port $($c.LocalPort))"); $owner = 0 }
+        }
         $tcp.Add([pscustomobject]@{
                 family        = if ($local.Contains(':')) { 'ipv6' } else { 'ipv4' }
                 localAddress  = $local
@@ -160,7 +164,10 @@ function Read-PortTopCmdletEndpoints {
         if ($null -eq $u) { continue }
         $local = [string]$u.LocalAddress
         $owner = [long]$u.OwningProcess
-        if ($owner -gt 0 -and (Test-PortTopReused $Before[$owner] $u.CreationTime)) { $reused.Add("$owner (port $($u.LocalPort))"); $owner = 0 }
+        if ($owner -gt 0) {
+            $entry = $Before[$owner]
+            if ($null -ne $entry -and $null -ne $entry.Start -and $null -ne $u.CreationTime -and ($entry.Start - $u.CreationTime).TotalMilliseconds -gt 1) { $reused.Add("$owner (port $($u.LocalPort))"); $owner = 0 }
+        }
         $udp.Add([pscustomobject]@{
                 family       = if ($local.Contains(':')) { 'ipv6' } else { 'ipv4' }
                 localAddress = $local

@@ -120,7 +120,7 @@ describe('PowerShell session (real pwsh)', () => {
     if (!pwsh) return;
     const session = openSession(pwsh, 1500);
     try {
-      await session.call('Echo-PortTopText');
+      await session.call('Echo-PortTopText', {}, { timeoutMs: 60_000 }); // start-up may be slow on a busy machine
       const hungPid = session.pid!;
       const started = Date.now();
       await assert.rejects(session.call('Wait-PortTopSleep', { Seconds: 300 }), /did not finish Wait-PortTopSleep within 1\.5 s: stopped it/);
