@@ -78,7 +78,8 @@ class ShellDiedError extends BackendError {}
 
 export class PowerShellSession {
   private readonly executable: string;
-  private readonly timeoutMs: number;
+  /** per-call timeout in ms unless a call says otherwise */
+  readonly timeoutMs: number;
   private readonly startTimeoutMs: number;
   private readonly scriptsDir: string;
   private readonly prelude: string | undefined;
@@ -173,7 +174,9 @@ export class PowerShellSession {
     if (this.closed) throw new BackendError('the PowerShell session is closed');
     const live = await this.ensureStarted();
     if (!live.defined.has(script)) {
-      await this.invoke(live, definitionLine(script, this.source(script)), timeoutMs, script);
+      // defining (parsing) a script once is start-up work: a fresh PowerShell on a busy machine may
+      // need longer for it than a short per-call timeout allows
+      await this.invoke(live, definitionLine(script, this.source(script)), Math.max(timeoutMs, this.startTimeoutMs), script);
       live.defined.add(script);
     }
     const { stdout, stderr } = await this.invoke(live, line, timeoutMs, script, true);
