@@ -2,13 +2,14 @@
 // Add-Type here, fed table buffers built from Microsoft's documented layouts (iphelper-tables.ts)
 // through its TableSource, since iphlpapi.dll exists only on Windows.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { PowerShellBackend } from '../../src/ps/backend.js';
 import { PowerShellScriptError } from '../../src/ps/envelope.js';
-import { PowerShellSession } from '../../src/ps/session.js';
+import { PowerShellSession, SCRIPTS_DIR } from '../../src/ps/session.js';
 import { startHolder } from '../helpers/children.js';
 import { fakePrelude } from './fake.js';
 import { tableSourcePrelude, writeTables, type Tables, type TcpRowSpec, type UdpRowSpec } from './iphelper-tables.js';
@@ -185,5 +186,20 @@ describe('IP Helper tables (documented layouts, real pwsh, Add-Type)', () => {
     } finally {
       await session.close();
     }
+  });
+
+  test('PortTopIpHelper.cs is C# 5 (what Windows PowerShell 5.1 compiles): dotnet build with LangVersion 5', (t) => {
+    if (spawnSync('dotnet', ['--version'], { stdio: 'ignore' }).status !== 0) return t.skip('no dotnet SDK here (.ci/run installs pwsh with it)');
+    const dir = mkdtempSync(join(tmpdir(), 'porttop-cs5-'));
+    made.push(dir);
+    writeFileSync(
+      join(dir, 'Cs5Check.csproj'),
+      `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework><LangVersion>5</LangVersion>` +
+        `<Nullable>disable</Nullable><ImplicitUsings>disable</ImplicitUsings><EnableDefaultCompileItems>false</EnableDefaultCompileItems>` +
+        `<TreatWarningsAsErrors>true</TreatWarningsAsErrors></PropertyGroup>` +
+        `<ItemGroup><Compile Include="${join(SCRIPTS_DIR, 'PortTopIpHelper.cs')}" /></ItemGroup></Project>`,
+    );
+    const build = spawnSync('dotnet', ['build', '-nologo', '-v', 'q', dir], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' } });
+    assert.equal(build.status, 0, `${build.stdout}\n${build.stderr}`);
   });
 });
