@@ -36,7 +36,9 @@ export class PowerShellBackend implements Backend {
     const narrow = ports !== undefined && ports.size > 0 && ports.size <= MAX_PORTS_PER_QUERY;
     const started = this.now();
     const timeoutMs = this.session.timeoutMs + this.rowsLastSeen * SNAPSHOT_MS_PER_ROW;
-    const data = await this.session.call('Get-PortTopSnapshot', narrow ? { LocalPort: [...ports].sort((a, b) => a - b) } : {}, { timeoutMs });
+    // porttop's own ancestors come along: kill never stops the shell or script porttop runs in
+    const parameters = narrow ? { LocalPort: [...ports].sort((a, b) => a - b), AncestorsOf: process.pid } : { AncestorsOf: process.pid };
+    const data = await this.session.call('Get-PortTopSnapshot', parameters, { timeoutMs });
     const snapshot = toSnapshot(data, takenAt);
     if (!narrow) this.rowsLastSeen = snapshot.endpoints.length;
     if (ports !== undefined && !narrow) snapshot.endpoints = snapshot.endpoints.filter((endpoint) => ports.has(endpoint.localPort));
