@@ -314,6 +314,13 @@ function Read-PortTopProcessDetails {
     param([hashtable]$Before, [long[]]$Wanted)
     if ($null -eq $global:PortTopProcessCache) { $global:PortTopProcessCache = @{} }
     $cache = $global:PortTopProcessCache
+    if ($cache.Count -gt 2 * $Before.Count + 100) {
+        # processes come and go on a busy server: keep only those that still run
+        foreach ($key in @($cache.Keys)) {
+            $id = [long]$key.Substring(0, $key.IndexOf('|'))
+            if ($null -eq $Before[$id] -or $key -ne "$id|$($Before[$id].Start)") { $cache.Remove($key) }
+        }
+    }
     $missing = @($Wanted | Where-Object { $null -ne $Before[$_] -and -not $cache.ContainsKey("$_|$($Before[$_].Start)") })
     if ($missing.Count -eq 0) { return }
     $onWindows = Test-PortTopWindows
