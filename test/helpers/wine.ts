@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { definitionLine, invocationLine, SESSION_START_LINE, type PsParameters } from '../../src/ps/command.js';
+import { base64Literal, definitionLine, dotSourceLine, invocationLine, SESSION_START_LINE, type PsParameters } from '../../src/ps/command.js';
 import { SCRIPTS_DIR } from '../../src/ps/session.js';
 
 export const WINE_CACHE = process.env.PORTTOP_WINE_CACHE ?? join(homedir(), '.cache', 'porttop-wine');
@@ -131,12 +131,14 @@ async function exitWithin(child: ChildProcess, timeoutMs: number): Promise<numbe
  * Stand-ins for what Wine lacks, defined before any script runs. Get-CimInstance fails there (no MI
  * library) and, worse, an Add-Type after a failed CIM call hangs or exits the process: the stand-in
  * fails at once, as CIM does on a machine that denies it. Wine has no NetTCPIP module: its two
- * cmdlets return no rows, as on a machine with no socket in the state asked for.
+ * cmdlets answer with the rows in $global:PortTopWineTcpRows / PortTopWineUdpRows (none unless a
+ * test sets some), filtered by -LocalPort and -State as the real ones are.
  */
 export const WINE_PRELUDE = [
   "function global:Get-CimInstance { throw [System.PlatformNotSupportedException]::new('CIM is not available under Wine (test-bed stand-in)') }",
-  'function global:Get-NetTCPConnection { [CmdletBinding()] param([int[]]$LocalPort, [string[]]$State) }',
-  'function global:Get-NetUDPEndpoint { [CmdletBinding()] param([int[]]$LocalPort) }',
+  '$global:PortTopWineTcpRows = @(); $global:PortTopWineUdpRows = @()',
+  'function global:Get-NetTCPConnection { [CmdletBinding()] param([int[]]$LocalPort, [string[]]$State) @($global:PortTopWineTcpRows) | Where-Object { (-not $LocalPort -or $LocalPort -contains $_.LocalPort) -and (-not $State -or $State -contains [string]$_.State) } }',
+  'function global:Get-NetUDPEndpoint { [CmdletBinding()] param([int[]]$LocalPort) @($global:PortTopWineUdpRows) | Where-Object { -not $LocalPort -or $LocalPort -contains $_.LocalPort } }',
 ].join('\n');
 
 export interface ScriptCall {
@@ -147,6 +149,8 @@ export interface ScriptCall {
 export interface ScriptCallOptions {
   /** run the session's first line (console output as UTF-8) before the calls, as porttop's session does */
   sessionStart?: boolean;
+  /** PowerShell lines to run before the calls (printing nothing), e.g. stand-in rows */
+  before?: string[];
   /** PowerShell lines to run after the calls, each printing one more line */
   after?: string[];
 }
@@ -159,7 +163,12 @@ export interface ScriptCallOptions {
  */
 export function scriptCallsSource(calls: readonly ScriptCall[], options: ScriptCallOptions = {}): string {
   const defined = new Set<string>();
-  const lines = [WINE_PRELUDE, options.sessionStart ? `$null = . { ${SESSION_START_LINE} }` : '$global:PortTopScripts = @{}'];
+  const lines = [
+    WINE_PRELUDE,
+    options.sessionStart ? `$null = . { ${SESSION_START_LINE} }` : '$global:PortTopScripts = @{}',
+    ...commonLines(),
+    ...(options.before ?? []),
+  ];
   for (const call of calls) {
     if (!defined.has(call.script)) {
       lines.push(definitionLine(call.script, readFileSync(join(SCRIPTS_DIR, `${call.script}.ps1`), 'utf8')));
@@ -168,6 +177,13 @@ export function scriptCallsSource(calls: readonly ScriptCall[], options: ScriptC
     lines.push(invocationLine(call.script, call.parameters));
   }
   return [...lines, ...(options.after ?? [])].join('\n');
+}
+
+/** As the session loads the scripts' shared functions (where they exist), with the folder as Windows sees it. */
+function commonLines(): string[] {
+  const common = join(SCRIPTS_DIR, 'PortTopCommon.ps1');
+  if (!existsSync(common)) return [];
+  return [`$global:PortTopScriptsDir = ${base64Literal(windowsPath(SCRIPTS_DIR))}`, dotSourceLine(readFileSync(common, 'utf8').replace(/^\uFEFF/, ''))];
 }
 
 /** A Windows program started under Wine from Linux (e.g. a renamed copy of cmd.exe); it runs until stopped. */

@@ -8,14 +8,13 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { ProcessInfo } from '../../src/core/model.js';
+import { parseEnvelope, toKillOutcome, toSnapshot } from '../../src/ps/envelope.js';
 import { pidAlive, waitForPidGone } from '../ps/pwsh.js';
 import { requireWine, runWinePwsh, scriptCallsSource, startWineProgram, WINE_BED, windowsPath, type WineProgram, type WineRun } from '../helpers/wine.js';
 
 const NAME = 'порт東';
 
-interface ProcessRow { pid: number; name: string; startTime: string | null }
-interface StopOutcome { pid: number; name: string; outcome: string; message: string }
-interface Envelope<T> { ok: boolean; data: T; error: { kind: string; message: string } | null }
 
 function nonAscii(bytes: Buffer): string[] {
   return [...bytes].filter((byte) => byte > 0x7f).map((byte) => byte.toString(16));
@@ -44,18 +43,24 @@ describe('under Wine: a process named порт東 under code page 437', { timeou
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  let seen: ProcessRow | undefined;
+  let seen: ProcessInfo | undefined;
 
   test('Get-PortTopSnapshot.ps1 prints pure-ASCII JSON that names порт東 exactly', async (t) => {
     const bed = requireWine(t);
     if (!bed) return;
-    // our copy among Wine's processes, by its unique path (other test runs may start one too)
-    const ourPid = `@(Get-Process -ErrorAction SilentlyContinue | Where-Object { $_.Path -eq '${windowsPath(exe).replaceAll("'", "''")}' } | ForEach-Object Id) -join ','`;
     await program!.loaded;
+    // our copy among Wine's processes, by its unique path (another test run may start one too).
+    // Wine reports no owner for real sockets, so a BOUND row from the stand-in Get-NetTCPConnection
+    // (recorded shape: Wine has no NetTCPIP) names it as the owner of port 9 and draws it into the list.
+    const findOurs = `$ours = @(Get-Process -ErrorAction SilentlyContinue | Where-Object { $_.Path -eq '${windowsPath(exe).replaceAll("'", "''")}' })[0]`;
+    const boundRow = "if ($ours) { $global:PortTopWineTcpRows = @([pscustomobject]@{ LocalAddress = '0.0.0.0'; LocalPort = 9; RemoteAddress = '0.0.0.0'; RemotePort = 0; State = 'Bound'; OwningProcess = [uint32]$ours.Id; CreationTime = $null }) }";
     let run: WineRun | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-      run = await runWinePwsh(bed, scriptCallsSource([{ script: 'Get-PortTopSnapshot' }], { after: ['[Console]::OutputEncoding.CodePage', `"pid=$(${ourPid})"`] }));
-      // loaded is not yet known to Windows' process list on a busy machine: the PID line is empty then
+      run = await runWinePwsh(bed, scriptCallsSource([{ script: 'Get-PortTopSnapshot', parameters: { LocalPort: [9] } }], {
+        before: [findOurs, boundRow],
+        after: ['[Console]::OutputEncoding.CodePage', '"pid=$($ours.Id)"'],
+      }));
+      // a program Wine just loaded may not be in Windows' process list yet on a busy machine
       if (run.lines.length === 3 && run.lines[2] !== 'pid=') break;
     }
     t.diagnostic(`pwsh under Wine: ${Math.round(run!.ms)} ms`);
@@ -63,12 +68,13 @@ describe('under Wine: a process named порт東 under code page 437', { timeou
     const [json, codePage, pidText] = run!.lines as [string, string, string];
     assert.equal(codePage, '437', 'the console kept the OEM code page');
     assert.deepEqual(nonAscii(run!.stdout), [], `every byte is ASCII: ${describeRun(run!)}`);
-    const envelope = JSON.parse(json) as Envelope<{ processes: ProcessRow[] }>;
-    assert.equal(envelope.ok, true, json.slice(0, 400));
-    seen = envelope.data.processes.find((row) => `pid=${row.pid}` === pidText);
-    assert.ok(seen, `PID ${pidText} is among the processes`);
+    // through porttop's own reading of the envelope, to the model the commands print
+    const snapshot = toSnapshot(parseEnvelope(json, 'Get-PortTopSnapshot'), new Date().toISOString());
+    seen = snapshot.processes.get(Number(pidText.slice('pid='.length)));
+    assert.ok(seen, `${pidText} is among the processes: ${json.slice(0, 400)}`);
     assert.equal(seen.name, NAME);
     assert.match(seen.startTime ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.deepEqual(snapshot.endpoints.map((endpoint) => [endpoint.localPort, endpoint.state, endpoint.pid]), [[9, 'BOUND', seen.pid]]);
   });
 
   test('Stop-PortTopProcess.ps1 leaves it alone under another name and stops it under the name the snapshot gave', async (t) => {
@@ -84,12 +90,12 @@ describe('under Wine: a process named порт東 under code page 437', { timeou
     t.diagnostic(`pwsh under Wine: ${Math.round(run.ms)} ms`);
     assert.equal(run.lines.length, 2, describeRun(run));
     assert.deepEqual(nonAscii(run.stdout), [], `every byte is ASCII: ${describeRun(run)}`);
-    const [wrongName, rightName] = run.lines.map((line) => JSON.parse(line) as Envelope<StopOutcome>) as [Envelope<StopOutcome>, Envelope<StopOutcome>];
-    assert.equal(wrongName.data.outcome, 'gone', JSON.stringify(wrongName));
-    assert.equal(wrongName.data.name, NAME);
-    assert.match(wrongName.data.message, /now belongs to порт東, not порт西: left alone/);
-    assert.equal(rightName.data.outcome, 'stopped', JSON.stringify(rightName));
-    assert.equal(rightName.data.name, NAME);
+    const [wrongName, rightName] = run.lines.map((line) => toKillOutcome(parseEnvelope(line, 'Stop-PortTopProcess')));
+    assert.equal(wrongName!.outcome, 'gone', JSON.stringify(wrongName));
+    assert.equal(wrongName!.name, NAME);
+    assert.match(wrongName!.message, /now belongs to порт東, not порт西: left alone/);
+    assert.equal(rightName!.outcome, 'stopped', JSON.stringify(rightName));
+    assert.equal(rightName!.name, NAME);
     assert.equal(await waitForPidGone(program.pid, 10_000), true, 'the Wine process behind it ended');
   });
 });
