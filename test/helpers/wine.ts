@@ -101,7 +101,7 @@ export async function runWinePwsh(bed: WineBed, source: string, options: WineRun
     const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...bed.env, ...options.env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let scriptStderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (scriptStderr += chunk.toString()));
-    const code = await exitWithin(child, options.timeoutMs ?? 60_000);
+    const code = await exitWithin(child, options.timeoutMs ?? 120_000);
     const ms = performance.now() - started;
     const stdout = existsSync(outFile) ? readFileSync(outFile) : Buffer.alloc(0);
     const stderr = (existsSync(errFile) ? readFileSync(errFile, 'utf8') : '') + scriptStderr;

@@ -57,7 +57,7 @@ function describeRun(run: WineRun): string {
   return `exit ${run.code}, ${Math.round(run.ms)} ms; stdout: ${run.stdout.toString('utf8').slice(0, 800)}; stderr: ${run.stderr.slice(0, 800)}`;
 }
 
-describe('under Wine: Get-PortTopSnapshot.ps1 through the IP Helper API', { timeout: 240_000 }, () => {
+describe('under Wine: Get-PortTopSnapshot.ps1 through the IP Helper API', { timeout: 480_000 }, () => {
   let holder: Holder<Sockets> | null = null;
   let cacheDir = '';
 

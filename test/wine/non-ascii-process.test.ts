@@ -24,7 +24,7 @@ function describeRun(run: WineRun): string {
   return `exit ${run.code}, ${Math.round(run.ms)} ms; stdout: ${run.stdout.toString('latin1').slice(0, 600)}; stderr: ${run.stderr.slice(0, 600)}`;
 }
 
-describe('under Wine: a process named порт東 under code page 437', { timeout: 240_000 }, () => {
+describe('under Wine: a process named порт東 under code page 437', { timeout: 480_000 }, () => {
   let dir = '';
   let program: WineProgram | null = null;
   let exe = '';

@@ -83,7 +83,7 @@ cp -r "$N/powershell/$PWSH_VERSION/tools/net10.0/any/win" "$CACHE/pwsh-win"
 
 # 5. one real start proves the bed (pwsh needs a terminal: script(1) gives it one)
 probe=$CACHE/probe.txt
-script -qec "wine '$PWSH_EXE' -NoProfile -NonInteractive -Command '\$PSVersionTable.Platform' > '$probe' 2>&1" /dev/null \
+script -qec "wine '$PWSH_EXE' -NoProfile -NonInteractive -Command '\$PSVersionTable.Platform' > '$probe' 2>&1" /dev/null </dev/null \
   || { say "pwsh.exe did not start under wine:"; cat "$probe" >&2; exit 4; }
 grep -q Win32NT "$probe" || { say "pwsh.exe under wine printed no Win32NT:"; cat "$probe" >&2; exit 4; }
 
