@@ -19,21 +19,8 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+if (-not (Get-Command Write-PortTopJson -CommandType Function -ErrorAction SilentlyContinue)) { . (Join-Path $PSScriptRoot 'PortTopCommon.ps1') }
 $PSNativeCommandUseErrorActionPreference = $false
-
-function Write-PortTopError {
-    param([string]$Kind, [string]$Message)
-    $envelope = [ordered]@{ ok = $false; data = $null; error = [ordered]@{ kind = $Kind; message = $Message } }
-    Write-Output (ConvertTo-Json -InputObject $envelope -Compress -Depth 3)
-}
-
-function Invoke-PortTopNetsh {
-    param([string[]]$Arguments)
-    $ErrorActionPreference = 'Continue'
-    $global:LASTEXITCODE = 0
-    $lines = @(& netsh @Arguments 2>&1 | ForEach-Object { [string]$_ })
-    return [pscustomobject]@{ Lines = $lines; ExitCode = [int]$global:LASTEXITCODE }
-}
 
 try {
     if (-not (Get-Command netsh -ErrorAction SilentlyContinue)) {
@@ -61,7 +48,7 @@ try {
         $json = ConvertTo-Json -InputObject ([object[]]$ranges.ToArray()) -Compress -Depth 3
         if (-not $json.StartsWith('[')) { $json = '[' + $json + ']' }
     }
-    Write-Output ('{"ok":true,"data":' + $json + ',"error":null}')
+    Write-PortTopJson ('{"ok":true,"data":' + $json + ',"error":null}')
 }
 catch {
     Write-PortTopError 'failed' ([string]$_.Exception.Message)

@@ -21,19 +21,9 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+if (-not (Get-Command Write-PortTopJson -CommandType Function -ErrorAction SilentlyContinue)) { . (Join-Path $PSScriptRoot 'PortTopCommon.ps1') }
 
 $eventIds = @(4227, 4231, 4266)
-
-function Format-PortTopTime {
-    param([datetime]$Time)
-    return $Time.ToUniversalTime().ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", [Globalization.CultureInfo]::InvariantCulture)
-}
-
-function Write-PortTopError {
-    param([string]$Kind, [string]$Message)
-    $envelope = [ordered]@{ ok = $false; data = $null; error = [ordered]@{ kind = $Kind; message = $Message } }
-    Write-Output (ConvertTo-Json -InputObject $envelope -Compress -Depth 3)
-}
 
 try {
     if (-not (Get-Command Get-WinEvent -ErrorAction SilentlyContinue)) {
@@ -42,7 +32,8 @@ try {
     }
     $events = @()
     try {
-        $events = @(Get-WinEvent -FilterHashtable @{ LogName = 'System'; Id = $eventIds; StartTime = $Since } -ErrorAction Stop)
+        # only the TCP/IP driver's events: other providers reuse these ids for unrelated things
+        $events = @(Get-WinEvent -FilterHashtable @{ LogName = 'System'; ProviderName = 'Tcpip'; Id = $eventIds; StartTime = $Since } -ErrorAction Stop)
     }
     catch {
         # "No events were found that match the specified selection criteria" is an answer, not a failure
@@ -62,7 +53,7 @@ try {
     }
     foreach ($key in $latestTimes.Keys) { $latest[$key] = Format-PortTopTime $latestTimes[$key] }
     $data = [ordered]@{ since = (Format-PortTopTime $Since); counts = $counts; latest = $latest }
-    Write-Output ('{"ok":true,"data":' + (ConvertTo-Json -InputObject $data -Compress -Depth 4) + ',"error":null}')
+    Write-PortTopJson ('{"ok":true,"data":' + (ConvertTo-Json -InputObject $data -Compress -Depth 4) + ',"error":null}')
 }
 catch {
     Write-PortTopError 'failed' ([string]$_.Exception.Message)

@@ -3,16 +3,26 @@
     Every TCP and UDP endpoint of this machine with the process that owns it, as one JSON envelope.
 
 .DESCRIPTION
-    Reads Get-NetTCPConnection and Get-NetUDPEndpoint (module NetTCPIP, Windows 8 / Server 2012 and
-    later) and makes one pass over Get-Process. Where NetTCPIP is missing on Windows (Windows 7 /
-    Server 2008 R2) it parses `netstat -anoq` (or `netstat -ano`) instead, classifying rows by shape
-    and position so localized Windows works.
+    Takes the process list (with start times) first, then the connection tables, so an owner whose
+    PID was reused while the tables were read can be told apart (porttop issue 8).
 
-    Prints one line of compact JSON: {"ok":true,"data":{...},"error":null}, or
-    {"ok":false,"data":null,"error":{"kind":"...","message":"..."}}. Pipe it to ConvertFrom-Json.
-    data holds: source ("cmdlets" or "netstat"), tcp and udp (localAddress, localPort,
-    remoteAddress, remotePort, state, pid), processes (pid, name, handles, startTime as ISO 8601 UTC,
-    path, commandLine, parentPid; null where access is denied) and warnings.
+    The tables come from the IP Helper API (GetExtendedTcpTable / GetExtendedUdpTable through the
+    compiled type in PortTopIpHelper.cs, cached on disk per source and PowerShell version), which
+    takes milliseconds for tens of thousands of rows. BOUND sockets are not in those tables: they
+    come from Get-NetTCPConnection -State Bound, read at most every 30 s on a full snapshot when that
+    query is slow (a warning says how old they are). Where Add-Type or the native call is not
+    available (Constrained Language, an old Windows, PowerShell off Windows), the script falls back
+    to Get-NetTCPConnection / Get-NetUDPEndpoint (module NetTCPIP), and where NetTCPIP is missing on
+    Windows (Windows 7 / Server 2008 R2) to `netstat -anoq`, classifying rows by shape and position.
+
+    Prints one line of compact, ASCII-only JSON (non-ASCII characters as \uXXXX):
+    {"ok":true,"data":{...},"error":null}, or {"ok":false,"data":null,"error":{"kind":"...","message":"..."}}.
+    data holds: source ("iphelper", "cmdlets" or "netstat"); tcp and udp rows, either objects
+    (localAddress, localPort, remoteAddress, remotePort, state, pid, family) or, from the IP Helper,
+    arrays [localAddress, localPort, remoteAddress, remotePort, state, pid] (TCP) and
+    [localAddress, localPort, pid] (UDP); processes of the owners (pid, name, handles, startTime as
+    ISO 8601 UTC, path, commandLine, parentPid, parentChain [{pid, name}], services [{name,
+    displayName, state, acceptStop}]; null where access is denied); warnings.
 
     TCP states are netstat's upper-case names: LISTEN, ESTABLISHED, TIME_WAIT, BOUND (State 100) ...
     TIME_WAIT rows report PID 0: Windows keeps no owner for them.
@@ -21,23 +31,34 @@
     Only endpoints on these local ports (and only their owners among the processes).
 
 .PARAMETER Source
-    Auto (default): the NetTCPIP cmdlets, else netstat on Windows. Cmdlets or Netstat force one.
+    Auto (default): the IP Helper API, else the NetTCPIP cmdlets, else netstat on Windows.
+    IpHelper, Cmdlets or Netstat force one.
 
 .EXAMPLE
     .\Get-PortTopSnapshot.ps1 -LocalPort 8080 | ConvertFrom-Json | Select-Object -ExpandProperty data
 
 .EXAMPLE
-    (.\Get-PortTopSnapshot.ps1 | ConvertFrom-Json).data.tcp | Group-Object state | Sort-Object Count
+    (.\Get-PortTopSnapshot.ps1 -Source Cmdlets | ConvertFrom-Json).data.tcp | Group-Object state | Sort-Object Count
 #>
 [CmdletBinding()]
 param(
     [int[]]$LocalPort,
-    [ValidateSet('Auto', 'Cmdlets', 'Netstat')]
+    [ValidateSet('Auto', 'IpHelper', 'Cmdlets', 'Netstat')]
     [string]$Source = 'Auto'
 )
 
 $ErrorActionPreference = 'Stop'
 $PSNativeCommandUseErrorActionPreference = $false
+if (-not (Get-Command Write-PortTopJson -CommandType Function -ErrorAction SilentlyContinue)) { . (Join-Path $PSScriptRoot 'PortTopCommon.ps1') }
+
+# On a full snapshot, BOUND rows older than this are read again; younger ones are reused only when
+# the query was slow (Get-NetTCPConnection -State Bound is a CIM query: seconds on a busy server).
+$boundMaxAgeSeconds = 30
+$boundSlowMilliseconds = 300
+# how many ancestors parentChain lists
+$parentChainDepth = 4
+# services of a host are asked again after this long (a service can stop while its host lives on)
+$serviceCacheSeconds = 60
 
 # Get-NetTCPConnection's State enum, by name and by number (Bound = 100 has no official name everywhere)
 $tcpStateNames = @{
@@ -73,18 +94,12 @@ $netstatStateWords = @{
 }
 
 function ConvertTo-PortTopJsonArray {
-    param([object[]]$Items)
+    param([object[]]$Items, [int]$Depth = 4)
     # -InputObject keeps a one-element array an array (piping would unwrap it) on 5.1 and 7
     if ($null -eq $Items -or $Items.Count -eq 0) { return '[]' }
-    $json = ConvertTo-Json -InputObject $Items -Compress -Depth 4
+    $json = ConvertTo-Json -InputObject $Items -Compress -Depth $Depth
     if (-not $json.StartsWith('[')) { $json = '[' + $json + ']' }
     return $json
-}
-
-function Format-PortTopTime {
-    param([datetime]$Time)
-    # the same text JavaScript's toISOString() gives, so a kill can compare start times exactly
-    return $Time.ToUniversalTime().ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", [Globalization.CultureInfo]::InvariantCulture)
 }
 
 function Get-PortTopFamily {
@@ -92,13 +107,33 @@ function Get-PortTopFamily {
     if ($Address.Contains(':')) { 'ipv6' } else { 'ipv4' }
 }
 
+function Read-PortTopProcessList {
+    # PID -> @{ Process; Start (datetime or $null) }, taken before any table
+    $list = @{}
+    foreach ($p in @(Get-Process -ErrorAction SilentlyContinue)) {
+        $start = $null
+        try { $start = $p.StartTime } catch { $start = $null }
+        $list[[long]$p.Id] = @{ Process = $p; Start = $start }
+    }
+    return $list
+}
+
+function Test-PortTopReused {
+    # true when the process now holding this PID started after the connection was created:
+    # the connection belonged to an earlier process with the same PID
+    param($Entry, $CreationTime)
+    if ($null -eq $Entry -or $null -eq $Entry.Start -or $null -eq $CreationTime) { return $false }
+    try { return ([datetime]$Entry.Start - [datetime]$CreationTime).TotalMilliseconds -gt 1 } catch { return $false }
+}
+
 function Read-PortTopCmdletEndpoints {
-    param([int[]]$Ports, [System.Collections.Generic.List[string]]$Warnings)
+    param([int[]]$Ports, [hashtable]$Before, [System.Collections.Generic.List[string]]$Warnings)
     $tcpArgs = @{ ErrorAction = 'SilentlyContinue' }
     $udpArgs = @{ ErrorAction = 'SilentlyContinue' }
     if ($Ports) { $tcpArgs.LocalPort = $Ports; $udpArgs.LocalPort = $Ports }
     # with no match these cmdlets write an error instead of returning nothing: silence it
     $tcp = New-Object System.Collections.Generic.List[object]
+    $reused = New-Object System.Collections.Generic.List[string]
     foreach ($c in @(Get-NetTCPConnection @tcpArgs)) {
         if ($null -eq $c) { continue }
         $stateText = [string]$c.State
@@ -108,28 +143,93 @@ function Read-PortTopCmdletEndpoints {
         }
         if (-not $state) { $Warnings.Add("unknown TCP state '$stateText' on local port $($c.LocalPort): row left out"); continue }
         $local = [string]$c.LocalAddress
+        $owner = [long]$c.OwningProcess
+        if ($owner -gt 0) {
+            # inline (no function call per row): the PID's process started after this connection was made
+            $entry = $Before[$owner]
+            if ($null -ne $entry -and $null -ne $entry.Start -and $null -ne $c.CreationTime -and ($entry.Start - $c.CreationTime).TotalMilliseconds -gt 1) { $reused.Add("$owner (port $($c.LocalPort))"); $owner = 0 }
+        }
         $tcp.Add([pscustomobject]@{
-                family        = Get-PortTopFamily $local
+                family        = if ($local.Contains(':')) { 'ipv6' } else { 'ipv4' }
                 localAddress  = $local
                 localPort     = [int]$c.LocalPort
                 remoteAddress = [string]$c.RemoteAddress
                 remotePort    = [int]$c.RemotePort
                 state         = $state
-                pid           = [long]$c.OwningProcess
+                pid           = $owner
             })
     }
     $udp = New-Object System.Collections.Generic.List[object]
     foreach ($u in @(Get-NetUDPEndpoint @udpArgs)) {
         if ($null -eq $u) { continue }
         $local = [string]$u.LocalAddress
+        $owner = [long]$u.OwningProcess
+        if ($owner -gt 0) {
+            $entry = $Before[$owner]
+            if ($null -ne $entry -and $null -ne $entry.Start -and $null -ne $u.CreationTime -and ($entry.Start - $u.CreationTime).TotalMilliseconds -gt 1) { $reused.Add("$owner (port $($u.LocalPort))"); $owner = 0 }
+        }
         $udp.Add([pscustomobject]@{
-                family       = Get-PortTopFamily $local
+                family       = if ($local.Contains(':')) { 'ipv6' } else { 'ipv4' }
                 localAddress = $local
                 localPort    = [int]$u.LocalPort
-                pid          = [long]$u.OwningProcess
+                pid          = $owner
             })
     }
-    return , @($tcp.ToArray(), $udp.ToArray())
+    if ($reused.Count -gt 0) { $Warnings.Add("PID reused: the process now holding PID $(@($reused) -join ', ') started after the socket was created; owner left unknown") }
+    return , @((ConvertTo-PortTopJsonArray $tcp.ToArray()), (ConvertTo-PortTopJsonArray $udp.ToArray()))
+}
+
+function Read-PortTopBoundRows {
+    # BOUND sockets (bound, never connected or listening) are not in the IP Helper tables. Rows as
+    # the IP Helper ones (arrays), joined to them. Full snapshots reuse a slow answer for a while.
+    param([int[]]$Ports, [hashtable]$Before, [System.Collections.Generic.List[string]]$Warnings, [System.Collections.Generic.HashSet[long]]$Owners)
+    if (-not (Get-Command Get-NetTCPConnection -ErrorAction SilentlyContinue)) {
+        if (Test-PortTopWindows) { $Warnings.Add('BOUND sockets not listed: Get-NetTCPConnection (module NetTCPIP) is missing') }
+        return ''
+    }
+    $cache = $global:PortTopBoundCache
+    $now = [DateTime]::UtcNow
+    $rows = $null
+    if (-not $Ports -and $null -ne $cache -and $cache.Slow -and ($now - $cache.At).TotalSeconds -lt $boundMaxAgeSeconds) {
+        $rows = $cache.Rows
+        $Warnings.Add("BOUND sockets as of $([int]($now - $cache.At).TotalSeconds) s ago (Get-NetTCPConnection -State Bound took $($cache.Milliseconds) ms: read every $boundMaxAgeSeconds s)")
+    }
+    else {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $query = @{ State = 'Bound'; ErrorAction = 'SilentlyContinue' }
+        if ($Ports) { $query.LocalPort = $Ports }
+        $rows = @(Get-NetTCPConnection @query | Where-Object { $null -ne $_ } | ForEach-Object {
+                @{ Local = [string]$_.LocalAddress; Port = [int]$_.LocalPort; Remote = [string]$_.RemoteAddress; RemotePort = [int]$_.RemotePort; Pid = [long]$_.OwningProcess; Created = $_.CreationTime }
+            })
+        $elapsed = [int]$watch.ElapsedMilliseconds
+        if (-not $Ports) { $global:PortTopBoundCache = @{ At = $now; Rows = $rows; Slow = $elapsed -gt $boundSlowMilliseconds; Milliseconds = $elapsed } }
+    }
+    $parts = New-Object System.Collections.Generic.List[string]
+    foreach ($r in $rows) {
+        $owner = $r.Pid
+        if ($owner -gt 0 -and (Test-PortTopReused $Before[$owner] $r.Created)) { $Warnings.Add("PID reused: the process now holding PID $owner started after the BOUND socket on port $($r.Port) was created; owner left unknown"); $owner = 0 }
+        if ($owner -gt 0) { [void]$Owners.Add($owner) }
+        $parts.Add('[' + (ConvertTo-Json -InputObject $r.Local -Compress) + ',' + $r.Port + ',' + (ConvertTo-Json -InputObject $r.Remote -Compress) + ',' + $r.RemotePort + ',"BOUND",' + $owner + ']')
+    }
+    return ($parts -join ',')
+}
+
+function Read-PortTopIpHelperEndpoints {
+    # The four tables through GetExtended*Table: rows straight from C# into JSON, no per-row PowerShell.
+    param([int[]]$Ports, [hashtable]$Before, [System.Collections.Generic.List[string]]$Warnings)
+    $owners = New-Object 'System.Collections.Generic.HashSet[long]'
+    $portArray = [int[]]@()
+    if ($Ports) { $portArray = [int[]]$Ports }
+    $tcp4 = [PortTop.IpHelperNative]::Fetch($true, 2)
+    $tcp6 = [PortTop.IpHelperNative]::Fetch($true, 23)
+    $udp4 = [PortTop.IpHelperNative]::Fetch($false, 2)
+    $udp6 = [PortTop.IpHelperNative]::Fetch($false, 23)
+    $tcpParts = @([PortTop.IpHelperTable]::TcpJson($tcp4, $false, $portArray, $owners), [PortTop.IpHelperTable]::TcpJson($tcp6, $true, $portArray, $owners))
+    $udpParts = @([PortTop.IpHelperTable]::UdpJson($udp4, $false, $portArray, $owners), [PortTop.IpHelperTable]::UdpJson($udp6, $true, $portArray, $owners))
+    $bound = Read-PortTopBoundRows -Ports $Ports -Before $Before -Warnings $Warnings -Owners $owners
+    $tcpJson = '[' + ((@($tcpParts) + @($bound) | Where-Object { $_ }) -join ',') + ']'
+    $udpJson = '[' + ((@($udpParts) | Where-Object { $_ }) -join ',') + ']'
+    return , @($tcpJson, $udpJson, $owners)
 }
 
 function Split-PortTopNetstatAddress {
@@ -203,53 +303,114 @@ function Read-PortTopNetstatEndpoints {
     return , $parsed
 }
 
-function Read-PortTopProcesses {
-    param([System.Collections.Generic.HashSet[long]]$Owners, [bool]$OwnersOnly)
-    $rows = New-Object System.Collections.Generic.List[object]
-    $onWindows = $PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows
-    $details = @{}
-    if ($onWindows -and $Owners.Count -gt 0 -and $Owners.Count -le 200 -and (Get-Command Get-CimInstance -ErrorAction SilentlyContinue)) {
-        # command lines and parents of the owners, in one query (Win32_Process is slow per call)
+function Read-PortTopProcessDetails {
+    # command line and parent of every process, cached per (PID, start time): a process's command
+    # line and parent never change, so Win32_Process is asked only when a new process appears
+    param([hashtable]$Before, [long[]]$Wanted)
+    if ($null -eq $global:PortTopProcessCache) { $global:PortTopProcessCache = @{} }
+    $cache = $global:PortTopProcessCache
+    $missing = @($Wanted | Where-Object { $null -ne $Before[$_] -and -not $cache.ContainsKey("$_|$($Before[$_].Start)") })
+    if ($missing.Count -eq 0) { return }
+    $onWindows = Test-PortTopWindows
+    if (Get-Command Get-CimInstance -ErrorAction SilentlyContinue) {
         try {
-            $filter = (@($Owners) | ForEach-Object { "ProcessId=$_" }) -join ' OR '
-            foreach ($w in @(Get-CimInstance -ClassName Win32_Process -Filter $filter -ErrorAction SilentlyContinue)) {
-                $details[[long]$w.ProcessId] = $w
+            foreach ($w in @(Get-CimInstance -ClassName Win32_Process -Property ProcessId, ParentProcessId, CommandLine -ErrorAction SilentlyContinue)) {
+                if ($null -eq $w) { continue }
+                $id = [long]$w.ProcessId
+                if ($null -eq $Before[$id]) { continue }
+                $cache["$id|$($Before[$id].Start)"] = @{ CommandLine = [string]$w.CommandLine; ParentId = [long]$w.ParentProcessId }
             }
         }
-        catch { $details = @{} }
+        catch { }
     }
-    foreach ($p in @(Get-Process -ErrorAction SilentlyContinue)) {
-        $isOwner = $Owners.Contains([long]$p.Id)
-        if ($OwnersOnly -and -not $isOwner) { continue }
-        # each of these can throw "Access is denied" (protected processes, other users): null then
+    if (-not $onWindows) {
+        foreach ($id in $missing) {
+            $key = "$id|$($Before[$id].Start)"
+            if ($cache.ContainsKey($key)) { continue }
+            # not $p.CommandLine: PowerShell 7 reads /proc/<pid>/cmdline by lines and mangles an
+            # argument holding a newline
+            $commandLine = $null; $parentId = $null
+            try { $commandLine = [IO.File]::ReadAllText("/proc/$id/cmdline").TrimEnd([char]0).Replace([char]0, ' ') } catch { }
+            try { $stat = [IO.File]::ReadAllText("/proc/$id/stat"); $parentId = [long](($stat.Substring($stat.LastIndexOf(') ') + 2) -split ' ')[1]) } catch { }
+            $cache[$key] = @{ CommandLine = $commandLine; ParentId = $parentId }
+        }
+    }
+}
+
+function Read-PortTopServices {
+    # Windows services by hosting PID (Win32_Service), asked again after $serviceCacheSeconds
+    $cache = $global:PortTopServiceCache
+    $now = [DateTime]::UtcNow
+    if ($null -ne $cache -and ($now - $cache.At).TotalSeconds -lt $serviceCacheSeconds) { return $cache.ByPid }
+    $byPid = @{}
+    if (Get-Command Get-CimInstance -ErrorAction SilentlyContinue) {
+        try {
+            foreach ($s in @(Get-CimInstance -ClassName Win32_Service -Property Name, DisplayName, State, AcceptStop, ProcessId -ErrorAction SilentlyContinue)) {
+                if ($null -eq $s -or [long]$s.ProcessId -le 0) { continue }
+                $id = [long]$s.ProcessId
+                if (-not $byPid.ContainsKey($id)) { $byPid[$id] = New-Object System.Collections.Generic.List[object] }
+                $acceptStop = $null
+                if ($null -ne $s.AcceptStop) { $acceptStop = [bool]$s.AcceptStop }
+                $byPid[$id].Add([ordered]@{ name = [string]$s.Name; displayName = [string]$s.DisplayName; state = [string]$s.State; acceptStop = $acceptStop })
+            }
+        }
+        catch { }
+    }
+    $global:PortTopServiceCache = @{ At = $now; ByPid = $byPid }
+    return $byPid
+}
+
+function Read-PortTopProcesses {
+    # The owners only: name and start time from the list taken before the tables, the rest now
+    param([System.Collections.Generic.HashSet[long]]$Owners, [hashtable]$Before)
+    $rows = New-Object System.Collections.Generic.List[object]
+    if ($Owners.Count -eq 0) { return , $rows.ToArray() }
+    $ownerIds = [long[]]@($Owners)
+    Read-PortTopProcessDetails -Before $Before -Wanted $ownerIds
+    $details = $global:PortTopProcessCache
+    if ($null -eq $details) { $details = @{} }
+    $services = Read-PortTopServices
+    foreach ($id in $ownerIds) {
+        $entry = $Before[$id]
+        if ($null -eq $entry) { continue } # started while the tables were read: named on the next look
+        $p = $entry.Process
         $startTime = $null; $handles = $null; $path = $null; $commandLine = $null; $parentId = $null
-        try { if ($null -ne $p.StartTime) { $startTime = Format-PortTopTime $p.StartTime } } catch { $startTime = $null }
+        if ($null -ne $entry.Start) { $startTime = Format-PortTopTime $entry.Start }
         # a denied property can also read as $null without throwing: [int]$null would claim 0 handles
         try { $count = $p.HandleCount; if ($null -ne $count) { $handles = [int]$count } } catch { $handles = $null }
-        if ($isOwner) {
-            try { $path = $p.Path } catch { $path = $null }
-            $detail = $details[[long]$p.Id]
-            if ($null -ne $detail) {
-                $commandLine = $detail.CommandLine
-                $parentId = [long]$detail.ParentProcessId
-            }
-            elseif (-not $onWindows) {
-                # not $p.CommandLine: PowerShell 7 reads /proc/<pid>/cmdline by lines and mangles an
-                # argument holding a newline
-                try { $commandLine = [IO.File]::ReadAllText("/proc/$($p.Id)/cmdline").TrimEnd([char]0).Replace([char]0, ' ') } catch { $commandLine = $null }
-                try { if ($null -ne $p.Parent) { $parentId = [long]$p.Parent.Id } } catch { $parentId = $null }
-            }
+        try { $path = $p.Path } catch { $path = $null }
+        $detail = $details["$id|$($entry.Start)"]
+        if ($null -ne $detail) { $commandLine = $detail.CommandLine; $parentId = $detail.ParentId }
+        # ancestors, nearest first; a parent that started after its child is a reused PID: stop there
+        $chain = New-Object System.Collections.Generic.List[object]
+        $childStart = $entry.Start
+        $ancestor = $parentId
+        $seen = @{ $id = $true }
+        while ($null -ne $ancestor -and $ancestor -gt 0 -and $chain.Count -lt $parentChainDepth -and -not $seen.ContainsKey($ancestor)) {
+            $seen[$ancestor] = $true
+            $a = $Before[$ancestor]
+            if ($null -eq $a) { break }
+            if ($null -ne $a.Start -and $null -ne $childStart -and $a.Start -gt $childStart) { break }
+            $chain.Add([ordered]@{ pid = $ancestor; name = [string]$a.Process.ProcessName })
+            $up = $details["$ancestor|$($a.Start)"]
+            if ($null -eq $up) { break }
+            $childStart = $a.Start
+            $ancestor = $up.ParentId
         }
+        $hosted = @()
+        if ($services.ContainsKey($id)) { $hosted = @($services[$id].ToArray()) }
         if ('' -eq $path) { $path = $null }
         if ('' -eq $commandLine) { $commandLine = $null }
-        $rows.Add([pscustomobject]@{
-                pid         = [long]$p.Id
+        $rows.Add([ordered]@{
+                pid         = $id
                 name        = [string]$p.ProcessName
                 handles     = $handles
                 startTime   = $startTime
                 path        = $path
                 commandLine = $commandLine
                 parentPid   = $parentId
+                parentChain = [object[]]$chain.ToArray()
+                services    = [object[]]$hosted
             })
     }
     return , $rows.ToArray()
@@ -257,29 +418,68 @@ function Read-PortTopProcesses {
 
 try {
     $warnings = New-Object System.Collections.Generic.List[string]
-    $onWindows = $PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows
-    $haveCmdlets = [bool](Get-Command Get-NetTCPConnection -ErrorAction SilentlyContinue) -and [bool](Get-Command Get-NetUDPEndpoint -ErrorAction SilentlyContinue)
-    $useNetstat = $Source -eq 'Netstat' -or ($Source -eq 'Auto' -and -not $haveCmdlets -and $onWindows)
-    if (-not $useNetstat -and -not $haveCmdlets) {
-        $where = if ($onWindows) { 'this Windows' } else { "PowerShell $($PSVersionTable.PSVersion) on $([Environment]::OSVersion.Platform)" }
-        $envelope = [ordered]@{ ok = $false; data = $null; error = [ordered]@{ kind = 'unsupported'; message = "the Windows networking cmdlets (Get-NetTCPConnection, Get-NetUDPEndpoint) are missing in $where; the ps backend needs Windows (8 / Server 2012 or later, or netstat on older Windows): use --backend linux on Linux" } }
-        Write-Output (ConvertTo-Json -InputObject $envelope -Compress -Depth 3)
-        return
-    }
-    if ($useNetstat) { $parts = Read-PortTopNetstatEndpoints -Ports $LocalPort -Warnings $warnings }
-    else { $parts = Read-PortTopCmdletEndpoints -Ports $LocalPort -Warnings $warnings }
+    $onWindows = Test-PortTopWindows
+    # the process list first: an owner PID reused while the tables are read is then recognized
+    $before = Read-PortTopProcessList
+    $sourceName = $null
+    $helperLoad = $null
+    $tcpJson = $null; $udpJson = $null
     $owners = New-Object 'System.Collections.Generic.HashSet[long]'
-    foreach ($row in @($parts[0]) + @($parts[1])) { if ($null -ne $row -and $row.pid -gt 0) { [void]$owners.Add([long]$row.pid) } }
-    $processes = Read-PortTopProcesses -Owners $owners -OwnersOnly ([bool]$LocalPort)
-    $sourceName = if ($useNetstat) { 'netstat' } else { 'cmdlets' }
+    if ($Source -eq 'Auto' -or $Source -eq 'IpHelper') {
+        $reason = Import-PortTopIpHelper
+        if ($null -eq $reason) {
+            try {
+                $parts = Read-PortTopIpHelperEndpoints -Ports $LocalPort -Before $before -Warnings $warnings
+                $tcpJson = $parts[0]; $udpJson = $parts[1]; $owners = $parts[2]
+                $sourceName = 'iphelper'
+                # how the helper type came in this time: compiled, cached (loaded from disk), in-memory
+                if ($global:PortTopIpHelperCache) { $helperLoad = $global:PortTopIpHelperCache; $global:PortTopIpHelperCache = $null }
+            }
+            catch {
+                $inner = $_.Exception
+                while ($null -ne $inner.InnerException) { $inner = $inner.InnerException }
+                $reason = "the IP Helper call failed ($($inner.GetType().Name): $($inner.Message))"
+                # no iphlpapi.dll (PowerShell off Windows) will not change during this session
+                if ($inner -is [DllNotFoundException] -or $inner -is [EntryPointNotFoundException]) { $global:PortTopIpHelperUnavailable = $reason }
+            }
+        }
+        if ($null -eq $sourceName) {
+            if ($Source -eq 'IpHelper') { Write-PortTopError 'unsupported' "the IP Helper path is not available: $reason"; return }
+            # off Windows a missing iphlpapi.dll is expected; anything else is worth saying
+            if ($onWindows -or $reason -notmatch 'DllNotFoundException|Add-Type is refused') { $warnings.Add("read through Get-NetTCPConnection (slower): $reason") }
+        }
+    }
+    if ($null -eq $sourceName) {
+        $haveCmdlets = [bool](Get-Command Get-NetTCPConnection -ErrorAction SilentlyContinue) -and [bool](Get-Command Get-NetUDPEndpoint -ErrorAction SilentlyContinue)
+        $useNetstat = $Source -eq 'Netstat' -or ($Source -eq 'Auto' -and -not $haveCmdlets -and $onWindows)
+        if (-not $useNetstat -and -not $haveCmdlets) {
+            $where = if ($onWindows) { 'this Windows' } else { "PowerShell $($PSVersionTable.PSVersion) on $([Environment]::OSVersion.Platform)" }
+            Write-PortTopError 'unsupported' "the Windows networking cmdlets (Get-NetTCPConnection, Get-NetUDPEndpoint) are missing in $where; the ps backend needs Windows (8 / Server 2012 or later, or netstat on older Windows): use --backend linux on Linux"
+            return
+        }
+        if ($useNetstat) {
+            $parsed = Read-PortTopNetstatEndpoints -Ports $LocalPort -Warnings $warnings
+            $tcpJson = ConvertTo-PortTopJsonArray $parsed[0]; $udpJson = ConvertTo-PortTopJsonArray $parsed[1]
+            foreach ($row in @($parsed[0]) + @($parsed[1])) { if ($null -ne $row -and $row.pid -gt 0) { [void]$owners.Add([long]$row.pid) } }
+            $sourceName = 'netstat'
+        }
+        else {
+            $parts = Read-PortTopCmdletEndpoints -Ports $LocalPort -Before $before -Warnings $warnings
+            $tcpJson = $parts[0]; $udpJson = $parts[1]
+            # owners from the JSON just made: cheaper than a second pass over the row objects
+            foreach ($m in [regex]::Matches($tcpJson + $udpJson, '"pid":(\d+)')) { $o = [long]$m.Groups[1].Value; if ($o -gt 0) { [void]$owners.Add($o) } }
+            $sourceName = 'cmdlets'
+        }
+    }
+    $processes = Read-PortTopProcesses -Owners $owners -Before $before
     $data = '{"source":"' + $sourceName + '"' +
-    ',"tcp":' + (ConvertTo-PortTopJsonArray $parts[0]) +
-    ',"udp":' + (ConvertTo-PortTopJsonArray $parts[1]) +
-    ',"processes":' + (ConvertTo-PortTopJsonArray $processes) +
+    $(if ($helperLoad) { ',"ipHelperLoad":"' + $helperLoad + '"' } else { '' }) +
+    ',"tcp":' + $tcpJson +
+    ',"udp":' + $udpJson +
+    ',"processes":' + (ConvertTo-PortTopJsonArray $processes 5) +
     ',"warnings":' + (ConvertTo-PortTopJsonArray $warnings.ToArray()) + '}'
-    Write-Output ('{"ok":true,"data":' + $data + ',"error":null}')
+    Write-PortTopJson ('{"ok":true,"data":' + $data + ',"error":null}')
 }
 catch {
-    $envelope = [ordered]@{ ok = $false; data = $null; error = [ordered]@{ kind = 'failed'; message = [string]$_.Exception.Message } }
-    Write-Output (ConvertTo-Json -InputObject $envelope -Compress -Depth 3)
+    Write-PortTopError 'failed' ([string]$_.Exception.Message)
 }

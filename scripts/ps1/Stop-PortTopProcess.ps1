@@ -36,18 +36,14 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+if (-not (Get-Command Write-PortTopJson -CommandType Function -ErrorAction SilentlyContinue)) { . (Join-Path $PSScriptRoot 'PortTopCommon.ps1') }
 
 $criticalNames = @('csrss', 'smss', 'wininit', 'services', 'lsass', 'winlogon')
-
-function Format-PortTopTime {
-    param([datetime]$Time)
-    return $Time.ToUniversalTime().ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", [Globalization.CultureInfo]::InvariantCulture)
-}
 
 function Write-PortTopOutcome {
     param([string]$Name, [string]$Outcome, [string]$Message)
     $data = [ordered]@{ pid = $Id; name = $Name; outcome = $Outcome; message = $Message }
-    Write-Output ('{"ok":true,"data":' + (ConvertTo-Json -InputObject $data -Compress -Depth 2) + ',"error":null}')
+    Write-PortTopJson ('{"ok":true,"data":' + (ConvertTo-Json -InputObject $data -Compress -Depth 2) + ',"error":null}')
 }
 
 function Test-PortTopAccessDenied {
@@ -103,5 +99,5 @@ try {
 }
 catch {
     $envelope = [ordered]@{ ok = $false; data = $null; error = [ordered]@{ kind = 'failed'; message = [string]$_.Exception.Message } }
-    Write-Output (ConvertTo-Json -InputObject $envelope -Compress -Depth 3)
+    Write-PortTopJson (ConvertTo-Json -InputObject $envelope -Compress -Depth 3)
 }

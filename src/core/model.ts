@@ -57,7 +57,17 @@ export interface ProcessInfo {
   parentPid?: number | null;
   /** executable path when known */
   path?: string | null;
+  /** systemd unit from /proc/PID/cgroup, unescaped (nginx.service, session-3.scope) */
+  unit?: string | null;
+  container?: ContainerRef | null;
+  /** Windows services this process hosts (Win32_Service by ProcessId) */
+  services?: WindowsService[];
+  /** ancestors, nearest first, a few levels: [{pid, name}] */
+  parentChain?: { pid: number; name: string }[];
 }
+
+export interface ContainerRef { runtime: 'docker' | 'containerd' | 'cri-o' | 'podman' | 'lxc'; id: string }
+export interface WindowsService { name: string; displayName: string; state: string | null; acceptStop: boolean | null }
 
 export interface Snapshot {
   /** ISO 8601 UTC time the snapshot was taken */

@@ -8,6 +8,12 @@ import { PowerShellSession, type SessionOptions } from './session.js';
 
 /** Above this many wanted ports the snapshot reads everything and filters here (one short command line). */
 export const MAX_PORTS_PER_QUERY = 256;
+/** The dynamic ranges almost never change: read again after this long (and after range set/reset). */
+export const RANGE_CACHE_MS = 60_000;
+/** A snapshot call may take the session's timeout plus this much per row seen last time (busy servers). */
+export const SNAPSHOT_MS_PER_ROW = 1;
+/** A snapshot slower than this says so in its warnings. */
+export const SLOW_SNAPSHOT_MS = 5_000;
 /** Stop-PortTopProcess waits this long at most for the process to end after Stop-Process -Force. */
 export const KILL_WAIT_SECONDS = { min: 1, max: 60 } as const;
 
@@ -15,25 +21,42 @@ export class PowerShellBackend implements Backend {
   readonly name = 'ps' as const;
   readonly platform = 'windows' as const;
 
-  constructor(readonly session: PowerShellSession) {}
+  private ranges: { value: PortRange[]; readAt: number } | null = null;
+  /** endpoints in the last full snapshot: a bigger table gets a longer call timeout */
+  private rowsLastSeen = 0;
+
+  constructor(
+    readonly session: PowerShellSession,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
     const takenAt = new Date().toISOString();
     const ports = options.localPorts;
     const narrow = ports !== undefined && ports.size > 0 && ports.size <= MAX_PORTS_PER_QUERY;
-    const data = await this.session.call('Get-PortTopSnapshot', narrow ? { LocalPort: [...ports].sort((a, b) => a - b) } : {});
+    const started = this.now();
+    const timeoutMs = this.session.timeoutMs + this.rowsLastSeen * SNAPSHOT_MS_PER_ROW;
+    const data = await this.session.call('Get-PortTopSnapshot', narrow ? { LocalPort: [...ports].sort((a, b) => a - b) } : {}, { timeoutMs });
     const snapshot = toSnapshot(data, takenAt);
+    if (!narrow) this.rowsLastSeen = snapshot.endpoints.length;
     if (ports !== undefined && !narrow) snapshot.endpoints = snapshot.endpoints.filter((endpoint) => ports.has(endpoint.localPort));
+    const elapsed = this.now() - started;
+    if (elapsed > SLOW_SNAPSHOT_MS) snapshot.warnings.push(`slow: Windows took ${(elapsed / 1000).toFixed(1)} s to list ${this.rowsLastSeen} sockets`);
+    snapshot.warnings.push(...this.session.takeWarnings());
     return snapshot;
   }
 
   async getRanges(): Promise<PortRange[]> {
-    return toRanges(await this.session.call('Get-DynamicPortRange'));
+    if (this.ranges && this.now() - this.ranges.readAt < RANGE_CACHE_MS) return this.ranges.value.map((range) => ({ ...range }));
+    const value = toRanges(await this.session.call('Get-DynamicPortRange'));
+    this.ranges = { value, readAt: this.now() };
+    return value.map((range) => ({ ...range }));
   }
 
   async setRange(change: RangeChange): Promise<PortRange[]> {
     // the same rules as everywhere (UsageError, exit 2, nothing changed); the script checks them again
     const { start, count } = parseRangeValues(String(change.start), String(change.count));
+    this.ranges = null; // whatever happens next, read them again
     await this.session.call('Set-DynamicPortRange', {
       StartPort: start,
       NumberOfPorts: count,

@@ -1,7 +1,7 @@
 // The JSON the scripts print, turned into the core model. Pure: no I/O, tested on captured text.
 // Windows PowerShell 5.1 and PowerShell 7 serialize arrays differently (a one-element array can come
 // back as a bare object, or wrapped as {"value":[...],"Count":n}); asArray() accepts all three.
-import { isTcpState, type Endpoint, type ExcludedRange, type ExhaustionEvents, type Family, type KillOutcome, type PortRange, type ProcessInfo, type Protocol, type Snapshot } from '../core/model.js';
+import { isTcpState, type Endpoint, type ExcludedRange, type ExhaustionEvents, type Family, type KillOutcome, type PortRange, type ProcessInfo, type Protocol, type Snapshot, type WindowsService } from '../core/model.js';
 import { makeRange } from '../core/ranges.js';
 import { BackendError, NotPermittedError, UsageError } from '../errors.js';
 
@@ -84,7 +84,22 @@ function ownerPid(value: unknown): number | null {
   return pid === null || pid === 0 ? null : pid;
 }
 
-function toEndpoint(protocol: Protocol, value: unknown, warnings: string[]): Endpoint | null {
+/**
+ * The IP Helper path's compact rows (PortTopIpHelper.cs) as the object rows of the other paths:
+ * TCP [localAddress, localPort, remoteAddress, remotePort, state, pid], UDP [localAddress, localPort, pid].
+ */
+function rowObject(protocol: Protocol, value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  if (protocol === 'tcp') {
+    const [localAddress, localPort, remoteAddress, remotePort, state, pid] = value as unknown[];
+    return { localAddress, localPort, remoteAddress, remotePort, state: typeof state === 'number' ? String(state) : state, pid };
+  }
+  const [localAddress, localPort, pid] = value as unknown[];
+  return { localAddress, localPort, pid };
+}
+
+function toEndpoint(protocol: Protocol, row: unknown, warnings: string[]): Endpoint | null {
+  const value = rowObject(protocol, row);
   if (!isObject(value)) return null;
   const localAddress = text(value.localAddress);
   const localPort = integer(value.localPort, 0, 65535);
@@ -116,11 +131,29 @@ function toEndpoint(protocol: Protocol, value: unknown, warnings: string[]): End
   };
 }
 
+function toService(value: unknown): WindowsService | null {
+  if (!isObject(value)) return null;
+  const name = text(value.name);
+  if (name === null) return null;
+  return {
+    name,
+    displayName: text(value.displayName) ?? name,
+    state: text(value.state),
+    acceptStop: typeof value.acceptStop === 'boolean' ? value.acceptStop : null,
+  };
+}
+
+function toAncestor(value: unknown): { pid: number; name: string } | null {
+  if (!isObject(value)) return null;
+  const pid = integer(value.pid, 1, 0xffffffff);
+  return pid === null ? null : { pid, name: text(value.name) ?? '?' };
+}
+
 function toProcess(value: unknown): ProcessInfo | null {
   if (!isObject(value)) return null;
   const pid = integer(value.pid, 0, 0xffffffff);
   if (pid === null) return null;
-  return {
+  const info: ProcessInfo = {
     pid,
     name: text(value.name) ?? '?',
     commandLine: text(value.commandLine),
@@ -129,6 +162,10 @@ function toProcess(value: unknown): ProcessInfo | null {
     parentPid: integer(value.parentPid, 0, 0xffffffff),
     path: text(value.path),
   };
+  // older scripts (and the netstat path) may leave these out: absent, not empty
+  if ('services' in value) info.services = asArray(value.services).map(toService).filter((service): service is WindowsService => service !== null);
+  if ('parentChain' in value) info.parentChain = asArray(value.parentChain).map(toAncestor).filter((ancestor): ancestor is { pid: number; name: string } => ancestor !== null);
+  return info;
 }
 
 /** Get-PortTopSnapshot.ps1's data -> Snapshot. */

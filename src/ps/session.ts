@@ -11,14 +11,16 @@ import { fileURLToPath } from 'node:url';
 import { InvocationError, PowerShell } from 'node-powershell';
 import { BackendError } from '../errors.js';
 import { killTree, trackChild } from './cleanup.js';
-import { definitionLine, dotSourceLine, invocationLine, SCRIPT_NAME, SESSION_START_LINE, type PsParameters } from './command.js';
-import { firstLine, parseEnvelope } from './envelope.js';
+import { base64Literal, definitionLine, dotSourceLine, invocationLine, SCRIPT_NAME, SESSION_START_LINE, type PsParameters } from './command.js';
+import { firstLine, parseEnvelope, PowerShellScriptError } from './envelope.js';
 import { findPowerShell } from './executable.js';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 /** Starting PowerShell can take seconds on a cold Windows machine (antivirus, .NET JIT). */
 export const DEFAULT_START_TIMEOUT_MS = 30_000;
 export const SCRIPTS_DIR = fileURLToPath(new URL('../../scripts/ps1/', import.meta.url));
+/** Functions every script shares (envelope, netsh, ASCII JSON, the IP Helper loader), loaded once per process. */
+export const COMMON_SCRIPT = 'PortTopCommon.ps1';
 
 export interface SessionOptions {
   /** PowerShell executable; default: findPowerShell() (PORTTOP_PWSH, pwsh, powershell.exe) */
@@ -71,9 +73,13 @@ interface LiveShell {
 
 class TimeoutSignal {}
 
+/** The PowerShell process died under a call (not a timeout): the call may be tried once more in a new one. */
+class ShellDiedError extends BackendError {}
+
 export class PowerShellSession {
   private readonly executable: string;
-  private readonly timeoutMs: number;
+  /** per-call timeout in ms unless a call says otherwise */
+  readonly timeoutMs: number;
   private readonly startTimeoutMs: number;
   private readonly scriptsDir: string;
   private readonly prelude: string | undefined;
@@ -84,6 +90,8 @@ export class PowerShellSession {
   private readonly sources = new Map<string, string>();
   /** how many PowerShell processes this session has started (tests: restarts) */
   starts = 0;
+  /** text PowerShell wrote to stderr beside a valid envelope, kept for the caller to show */
+  private strayStderr: string[] = [];
 
   constructor(options: SessionOptions = {}) {
     this.executable = options.executable ?? findPowerShell();
@@ -124,6 +132,13 @@ export class PowerShellSession {
     return result as Promise<T>;
   }
 
+  /** Warnings gathered since the last look (stderr text beside valid envelopes); clears them. */
+  takeWarnings(): string[] {
+    const warnings = this.strayStderr;
+    this.strayStderr = [];
+    return warnings;
+  }
+
   /**
    * Ends the PowerShell process at once (a call still running fails, queued ones are refused), so
    * quitting never waits for a slow call. Safe to call twice.
@@ -144,14 +159,45 @@ export class PowerShellSession {
   }
 
   private async run(script: string, line: string, timeoutMs: number): Promise<unknown> {
+    try {
+      return await this.runOnce(script, line, timeoutMs);
+    } catch (error) {
+      // PowerShell died under this call (killed from outside, crashed) rather than timing out: the
+      // exit may only have been noticed now, so start a new one and try once more. Every script is
+      // safe to run twice (reads; a stop that re-checks the PID's identity; setting the same range).
+      if (!(error instanceof ShellDiedError) || this.closed) throw error;
+      return await this.runOnce(script, line, timeoutMs);
+    }
+  }
+
+  private async runOnce(script: string, line: string, timeoutMs: number): Promise<unknown> {
     if (this.closed) throw new BackendError('the PowerShell session is closed');
     const live = await this.ensureStarted();
     if (!live.defined.has(script)) {
-      await this.invoke(live, definitionLine(script, this.source(script)), timeoutMs, script);
+      // defining (parsing) a script once is start-up work: a fresh PowerShell on a busy machine may
+      // need longer for it than a short per-call timeout allows
+      await this.invoke(live, definitionLine(script, this.source(script)), Math.max(timeoutMs, this.startTimeoutMs), script);
       live.defined.add(script);
     }
-    const output = await this.invoke(live, line, timeoutMs, script);
-    return parseEnvelope(output, script);
+    const { stdout, stderr } = await this.invoke(live, line, timeoutMs, script, true);
+    if (stderr === '') return parseEnvelope(stdout, script);
+    // a valid envelope wins over stray stderr text (a module's warning, a profile's noise): kept as a warning
+    let data: unknown;
+    try {
+      data = parseEnvelope(stdout, script);
+    } catch (error) {
+      if (error instanceof BackendError && !(error instanceof PowerShellScriptError) && error.exitCode === 4 && /printed no JSON envelope|broken JSON|without an ok field/.test(error.message)) {
+        throw new BackendError(`PowerShell reported an error in ${script}: ${firstLine(stripAnsi(stderr)) || 'no message'}`);
+      }
+      throw error;
+    }
+    const warning = `PowerShell wrote to stderr during ${script}: ${firstLine(stripAnsi(stderr))}`;
+    if (typeof data === 'object' && data !== null && Array.isArray((data as { warnings?: unknown }).warnings)) {
+      (data as { warnings: unknown[] }).warnings.push(warning);
+    } else {
+      this.strayStderr.push(warning);
+    }
+    return data;
   }
 
   private source(script: string): string {
@@ -174,10 +220,19 @@ export class PowerShellSession {
     this.live = live;
     this.starts++;
     try {
-      const [version, pidText] = (await this.invoke(live, SESSION_START_LINE, this.startTimeoutMs, 'start-up')).trim().split(/\s+/);
+      const [version, pidText] = (await this.invoke(live, SESSION_START_LINE, this.startTimeoutMs, 'start-up')).stdout.trim().split(/\s+/);
       live.version = version ?? '';
       live.powershellPid = Number(pidText) || live.child.pid || null;
       if (live.powershellPid !== null) live.launched.add(live.powershellPid);
+      // the shared functions, where the scripts (and the C# helper) live, and a watch on porttop's
+      // PID so PowerShell ends by itself when porttop is gone, even after a SIGKILL
+      const common = readFileSync(`${SCRIPTS_DIR}/${COMMON_SCRIPT}`, 'utf8').replace(/^\uFEFF/, '');
+      await this.invoke(
+        live,
+        `$global:PortTopScriptsDir = ${base64Literal(SCRIPTS_DIR)}; ${dotSourceLine(common)}; Start-PortTopParentWatch -ParentId ${process.pid}`,
+        this.startTimeoutMs,
+        'start-up',
+      );
       if (this.prelude !== undefined) await this.invoke(live, dotSourceLine(this.prelude), this.startTimeoutMs, 'prelude');
     } catch (error) {
       await this.stop();
@@ -197,7 +252,8 @@ export class PowerShellSession {
         windowsHide: true,
       },
       invocationTimeout: 0,
-      throwOnInvocationError: true,
+      // stderr text does not fail a call by itself: a valid envelope on stdout wins (runOnce)
+      throwOnInvocationError: false,
     });
     const internals = shell as unknown as ShellInternals;
     const child = internals.process;
@@ -225,9 +281,12 @@ export class PowerShellSession {
     return live;
   }
 
-  /** One framed command with our own timeout; on timeout or death the process is killed. */
-  private async invoke(live: LiveShell, line: string, timeoutMs: number, what: string): Promise<string> {
-    if (live.dead) throw new BackendError(`PowerShell exited before ${what} could run`);
+  /**
+   * One framed command with our own timeout; on timeout or death the process is killed. Text on
+   * stderr fails the command unless `keepStderr` (then the caller weighs it against stdout).
+   */
+  private async invoke(live: LiveShell, line: string, timeoutMs: number, what: string, keepStderr = false): Promise<{ stdout: string; stderr: string }> {
+    if (live.dead) throw new ShellDiedError(`PowerShell exited before ${what} could run (the next call starts a new PowerShell)`);
     let timer: NodeJS.Timeout | undefined;
     const invocation = live.shell.invoke(line);
     invocation.catch(() => undefined); // may settle after we gave up on it
@@ -235,8 +294,13 @@ export class PowerShellSession {
       timer = setTimeout(() => reject(new TimeoutSignal()), timeoutMs);
     });
     try {
-      const result = await Promise.race([invocation, timeout]);
-      return result.raw;
+      const result = (await Promise.race([invocation, timeout])) as { stdout?: Buffer; stderr?: Buffer; hadErrors?: boolean };
+      // node-powershell answers an empty result when the process exited under the command
+      if (live.dead || (live.shell as unknown as { isExited?: boolean }).isExited) throw new Error('PowerShell exited');
+      const stdout = result.stdout?.toString('utf8') ?? '';
+      const stderr = result.stderr?.toString('utf8') ?? '';
+      if (stderr !== '' && !keepStderr) throw new InvocationError(stderr);
+      return { stdout, stderr };
     } catch (error) {
       if (error instanceof TimeoutSignal) {
         await this.stop();
@@ -249,7 +313,7 @@ export class PowerShellSession {
       await this.stop();
       if (this.closed) throw new BackendError(`the PowerShell session was closed during ${what}`);
       if (live.child.pid === undefined) throw new BackendError(`cannot start PowerShell (${this.executable}): ${spawnFailure(error)}`);
-      throw new BackendError(`PowerShell failed during ${what}: the process exited or was killed (the next call starts a new PowerShell)`);
+      throw new ShellDiedError(`PowerShell failed during ${what}: the process exited or was killed (the next call starts a new PowerShell)`);
     } finally {
       clearTimeout(timer);
       live.shell.history.length = 0; // node-powershell keeps every result forever otherwise

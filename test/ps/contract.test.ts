@@ -303,14 +303,15 @@ describe('contract: Get-PortExhaustionEvents.ps1 with Get-WinEvent shapes', () =
     });
   });
 
-  test('contract: events since the given time are counted per id, with the latest time', async (t) => {
+  test('contract: Tcpip events since the given time are counted per id, with the latest time; other providers are not', async (t) => {
     const pwsh = requirePwsh(t);
     if (!pwsh) return;
     const events = `@(
       [pscustomobject]@{ Id = 4227; TimeCreated = [datetime]'2026-01-10T10:00:00Z'; ProviderName = 'Tcpip' },
       [pscustomobject]@{ Id = 4227; TimeCreated = [datetime]'2026-01-10T11:30:00Z'; ProviderName = 'Tcpip' },
       [pscustomobject]@{ Id = 4231; TimeCreated = [datetime]'2026-01-10T09:15:00Z'; ProviderName = 'Tcpip' },
-      [pscustomobject]@{ Id = 4231; TimeCreated = [datetime]'2026-01-01T09:15:00Z'; ProviderName = 'Tcpip' }
+      [pscustomobject]@{ Id = 4231; TimeCreated = [datetime]'2026-01-01T09:15:00Z'; ProviderName = 'Tcpip' },
+      [pscustomobject]@{ Id = 4227; TimeCreated = [datetime]'2026-01-10T12:00:00Z'; ProviderName = 'Microsoft-Windows-Other' }
     )`.replace(/\s*\n\s*/g, ' ');
     await withSession(pwsh, { FakeEvents: { expression: events } }, async (session) => {
       const result = await new PowerShellBackend(session).events(new Date('2026-01-10T00:00:00Z'));
@@ -330,7 +331,12 @@ describe('contract: Stop-PortTopProcess.ps1 against real processes', () => {
   });
   after(() => rmSync(linkDir, { recursive: true, force: true }));
 
-  /** name and start time as a snapshot (all processes, no port filter) shows them */
+  /** fake NetTCPIP rows in which the holder owns a listener: the snapshot lists owners only */
+  function ownerOf(holder: Holder): FakeGlobals {
+    return { FakeTcp: JSON.stringify([{ LocalAddress: '127.0.0.1', LocalPort: 7001, RemoteAddress: '0.0.0.0', RemotePort: 0, State: 2, OwningProcess: holder.pid }]) };
+  }
+
+  /** name and start time as a snapshot shows them */
   async function startedFromSnapshot(session: PowerShellSession, holder: Holder): Promise<{ name: string; startTime: string | null }> {
     const snapshot = await new PowerShellBackend(session).snapshot();
     const info = snapshot.processes.get(holder.pid);
@@ -342,7 +348,7 @@ describe('contract: Stop-PortTopProcess.ps1 against real processes', () => {
     if (!pwsh) return;
     const holder = await startHolder(`ready(); setInterval(() => {}, 1000);`);
     try {
-      await withSession(pwsh, {}, async (session) => {
+      await withSession(pwsh, ownerOf(holder), async (session) => {
         const seen = await startedFromSnapshot(session, holder);
         assert.equal(seen.name, 'node');
         const result = await new PowerShellBackend(session).kill({ pid: holder.pid, ...seen }, { signal: 'SIGTERM', force: false, timeoutMs: 3000, allowCritical: false });
@@ -359,7 +365,7 @@ describe('contract: Stop-PortTopProcess.ps1 against real processes', () => {
     if (!pwsh) return;
     const holder = await startHolder(`ready(); setInterval(() => {}, 1000);`);
     try {
-      await withSession(pwsh, {}, async (session) => {
+      await withSession(pwsh, ownerOf(holder), async (session) => {
         const result = await new PowerShellBackend(session).kill({ pid: holder.pid, name: 'node', startTime: '2001-01-01T00:00:00.000Z' }, { signal: 'SIGTERM', force: false, timeoutMs: 3000, allowCritical: false });
         assert.equal(result.outcome, 'gone');
         assert.match(result.message, /reuses the PID; left alone/);
@@ -376,7 +382,7 @@ describe('contract: Stop-PortTopProcess.ps1 against real processes', () => {
     if (process.platform === 'win32') return t.skip('names a process lsass through a symlink, which Windows does not do');
     const holder = await startHolder(`ready(); setInterval(() => {}, 1000);`, { node: join(linkDir, 'lsass') });
     try {
-      await withSession(pwsh, {}, async (session) => {
+      await withSession(pwsh, ownerOf(holder), async (session) => {
         for (const id of [0, 4]) {
           const data = await session.call<{ outcome: string; message: string }>('Stop-PortTopProcess', { Id: id });
           assert.equal(data.outcome, 'refused');

@@ -96,11 +96,17 @@ describe('PowerShell session (real pwsh)', () => {
         assert.match(error.message, /Cannot find path .*nowhere/);
         return true;
       });
-      await assert.rejects(session.call('Write-PortTopStderr'), (error: unknown) => {
+      await assert.rejects(session.call('Write-PortTopStderr', { NoEnvelope: true }), (error: unknown) => {
         assert.ok(error instanceof BackendError);
         assert.match(error.message, /PowerShell reported an error in Write-PortTopStderr: .*escaped error record/);
         return true;
       });
+      // stray stderr beside a valid envelope: the envelope wins, the text is kept as a warning
+      assert.deepEqual(await session.call('Write-PortTopStderr'), { answer: 42 });
+      const warnings = session.takeWarnings();
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /PowerShell wrote to stderr during Write-PortTopStderr: .*escaped error record/);
+      assert.deepEqual(session.takeWarnings(), [], 'taken once');
       const pid = session.pid;
       assert.equal((await session.call<Echo>('Echo-PortTopText', { Text: 'still here' })).text, 'still here');
       assert.equal(session.pid, pid, 'an error does not cost a restart');
@@ -114,7 +120,7 @@ describe('PowerShell session (real pwsh)', () => {
     if (!pwsh) return;
     const session = openSession(pwsh, 1500);
     try {
-      await session.call('Echo-PortTopText');
+      await session.call('Echo-PortTopText', {}, { timeoutMs: 60_000 }); // start-up may be slow on a busy machine
       const hungPid = session.pid!;
       const started = Date.now();
       await assert.rejects(session.call('Wait-PortTopSleep', { Seconds: 300 }), /did not finish Wait-PortTopSleep within 1\.5 s: stopped it/);
@@ -143,6 +149,30 @@ describe('PowerShell session (real pwsh)', () => {
       assert.notEqual(echo.pid, first);
       assert.equal(session.starts, 2);
     } finally {
+      await session.close();
+    }
+  });
+
+  test('killed from outside, then called at once (no pause), 20 times while two busy loops hold both cores: every call succeeds', async (t) => {
+    const pwsh = requirePwsh(t);
+    if (!pwsh) return;
+    const deadline = Date.now() + 150_000; // bounded: on a very slow machine fewer rounds, at least 5
+    const busy = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 170000; while (Date.now() < end) {}'], { stdio: 'ignore' }));
+    const session = openSession(pwsh, 60_000);
+    let rounds = 0;
+    try {
+      let previous = (await session.call<Echo>('Echo-PortTopText', { Text: 'start' })).pid;
+      for (; rounds < 20 && Date.now() < deadline; rounds++) {
+        process.kill(previous, 'SIGKILL');
+        const echo = await session.call<Echo>('Echo-PortTopText', { Text: `round ${rounds}` });
+        assert.equal(echo.text, `round ${rounds}`);
+        assert.notEqual(echo.pid, previous, 'a new PowerShell answered');
+        previous = echo.pid;
+      }
+      t.diagnostic(`${rounds} rounds, ${session.starts} PowerShell starts`);
+      assert.ok(rounds >= 3, `only ${rounds} rounds in 150 s`);
+    } finally {
+      for (const child of busy) child.kill('SIGKILL');
       await session.close();
     }
   });
@@ -250,6 +280,21 @@ describe('no PowerShell is left when the porttop process ends (real processes)',
       assert.equal(await waitForPidGone(holder.spawnedPid, 5000), true, `spawned ${holder.spawnedPid} is gone`);
     });
   }
+
+  test('SIGKILL to porttop during a hung call: PowerShell notices its parent is gone and ends within a few seconds', async (t) => {
+    const pwsh = requirePwsh(t);
+    if (!pwsh) return;
+    if (process.platform === 'win32') return t.skip('POSIX signals');
+    const holder = await startHolder(pwsh);
+    assert.ok(pidAlive(holder.pwshPid), 'the session is open');
+    const exited = once(holder.child, 'exit');
+    holder.child.kill('SIGKILL'); // no handler of porttop's runs: only PowerShell's own watch can end it
+    await exited;
+    const killedAt = Date.now();
+    assert.equal(await waitForPidGone(holder.pwshPid, 15_000), true, `pwsh ${holder.pwshPid} is gone`);
+    t.diagnostic(`pwsh ended ${Date.now() - killedAt} ms after porttop's SIGKILL`);
+    if (holder.spawnedPid !== holder.pwshPid) await waitForPidGone(holder.spawnedPid, 5000);
+  });
 
   test('an uncaught error: the pwsh child is killed and the process exits with an error', async (t) => {
     const pwsh = requirePwsh(t);

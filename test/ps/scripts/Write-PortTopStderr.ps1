@@ -1,8 +1,9 @@
 <#
 .SYNOPSIS
-    Test script: an error record that escapes the script (written to the error stream, not caught).
+    Test script: an error record that escapes the script (written to the error stream, not caught),
+    then a valid envelope, or none with -NoEnvelope.
 #>
 [CmdletBinding()]
-param()
+param([switch]$NoEnvelope)
 Write-Error 'escaped error record'
-Write-Output '{"ok":true,"data":null,"error":null}'
+if (-not $NoEnvelope) { Write-Output '{"ok":true,"data":{"answer":42},"error":null}' }
