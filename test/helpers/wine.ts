@@ -8,7 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { base64Literal, definitionLine, dotSourceLine, invocationLine, SESSION_START_LINE, type PsParameters } from '../../src/ps/command.js';
-import { SCRIPTS_DIR } from '../../src/ps/session.js';
+import { COMMON_SCRIPT, SCRIPTS_DIR } from '../../src/ps/session.js';
 
 export const WINE_CACHE = process.env.PORTTOP_WINE_CACHE ?? join(homedir(), '.cache', 'porttop-wine');
 export const WINE_SETUP = new URL('../wine/setup.sh', import.meta.url).pathname;
@@ -179,11 +179,13 @@ export function scriptCallsSource(calls: readonly ScriptCall[], options: ScriptC
   return [...lines, ...(options.after ?? [])].join('\n');
 }
 
-/** As the session loads the scripts' shared functions (where they exist), with the folder as Windows sees it. */
+/**
+ * As the session loads the scripts' shared functions, with the scripts' folder as Windows sees it (no
+ * parent watch: porttop's PID means nothing to Windows code under Wine, and the process ends anyway).
+ */
 function commonLines(): string[] {
-  const common = join(SCRIPTS_DIR, 'PortTopCommon.ps1');
-  if (!existsSync(common)) return [];
-  return [`$global:PortTopScriptsDir = ${base64Literal(windowsPath(SCRIPTS_DIR))}`, dotSourceLine(readFileSync(common, 'utf8').replace(/^\uFEFF/, ''))];
+  const common = readFileSync(join(SCRIPTS_DIR, COMMON_SCRIPT), 'utf8').replace(/^\uFEFF/, '');
+  return [`$global:PortTopScriptsDir = ${base64Literal(windowsPath(SCRIPTS_DIR))}`, dotSourceLine(common)];
 }
 
 /** A Windows program started under Wine from Linux (e.g. a renamed copy of cmd.exe); it runs until stopped. */
