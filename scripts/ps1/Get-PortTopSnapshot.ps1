@@ -472,13 +472,13 @@ try {
         }
     }
     $processes = Read-PortTopProcesses -Owners $owners -Before $before
-    $data = '{"source":"' + $sourceName + '"' +
-    $(if ($helperLoad) { ',"ipHelperLoad":"' + $helperLoad + '"' } else { '' }) +
-    ',"tcp":' + $tcpJson +
-    ',"udp":' + $udpJson +
-    ',"processes":' + (ConvertTo-PortTopJsonArray $processes 5) +
-    ',"warnings":' + (ConvertTo-PortTopJsonArray $warnings.ToArray()) + '}'
-    Write-PortTopJson ('{"ok":true,"data":' + $data + ',"error":null}')
+    # one concatenation: the table parts can be megabytes, each + would copy them again
+    $loaded = if ($helperLoad) { ',"ipHelperLoad":"' + $helperLoad + '"' } else { '' }
+    Write-PortTopJson (-join @(
+            '{"ok":true,"data":{"source":"', $sourceName, '"', $loaded,
+            ',"tcp":', $tcpJson, ',"udp":', $udpJson,
+            ',"processes":', (ConvertTo-PortTopJsonArray $processes 5),
+            ',"warnings":', (ConvertTo-PortTopJsonArray $warnings.ToArray()), '},"error":null}'))
 }
 catch {
     Write-PortTopError 'failed' ([string]$_.Exception.Message)

@@ -399,3 +399,26 @@ describe('contract: Stop-PortTopProcess.ps1 against real processes', () => {
     }
   });
 });
+
+describe('contract: zero, one and many rows print as JSON arrays (real pwsh)', () => {
+  const excludedText = (ranges: number[]) =>
+    `\nProtocol tcp Port Exclusion Ranges\n\nStart Port    End Port\n----------    --------\n${ranges.map((start) => `     ${start}       ${start + 99}`).join('\n')}\n\n* - Administered port exclusions.\n`;
+
+  for (const count of [0, 1, 3]) {
+    test(`contract: ${count} row(s): snapshot tcp/udp/processes/warnings and excluded ranges are arrays of ${count}`, async (t) => {
+      const pwsh = requirePwsh(t);
+      if (!pwsh) return;
+      const ports = Array.from({ length: count }, (_, i) => 7100 + i);
+      const tcp = JSON.stringify(ports.map((port) => ({ LocalAddress: '0.0.0.0', LocalPort: port, RemoteAddress: '0.0.0.0', RemotePort: 0, State: 2, OwningProcess: process.pid })));
+      const udp = JSON.stringify(ports.map((port) => ({ LocalAddress: '::', LocalPort: port, OwningProcess: process.pid })));
+      await withSession(pwsh, { FakeTcp: tcp, FakeUdp: udp, FakeNetshExcludedText: excludedText(ports.map((port) => port * 2)) }, async (session) => {
+        const data = await session.call<SnapshotData>('Get-PortTopSnapshot', { Source: 'Cmdlets' });
+        assert.ok(Array.isArray(data.tcp) && Array.isArray(data.udp) && Array.isArray(data.processes) && Array.isArray(data.warnings));
+        assert.deepEqual([data.tcp.length, data.udp.length, data.processes.length], [count, count, count === 0 ? 0 : 1]);
+        const excluded = await session.call<unknown[]>('Get-ExcludedPortRanges');
+        assert.ok(Array.isArray(excluded));
+        assert.equal(excluded.length, count);
+      });
+    });
+  }
+});

@@ -97,3 +97,49 @@ describe('ranges, excluded ranges, events, kill outcome', () => {
     assert.throws(() => toKillOutcome({ outcome: 'exploded' }), /no known outcome/);
   });
 });
+
+describe('zero, one and many rows in the forms Windows PowerShell 5.1 and PowerShell 7 print', () => {
+  // what each script's arrays may look like: PowerShell 7 prints arrays as arrays; 5.1 may unwrap a
+  // one-element array to the bare object, wrap an array as {"value":[...],"Count":n}, or print null for none
+  const forms = <T>(items: T[]): { name: string; json: unknown }[] => [
+    { name: '7: array', json: items },
+    { name: '5.1: wrapped', json: { value: items, Count: items.length } },
+    ...(items.length === 1 ? [{ name: '5.1: bare object', json: items[0] }] : []),
+    ...(items.length === 0 ? [{ name: '5.1: null', json: null }] : []),
+  ];
+  const tcpObject = (port: number) => ({ family: 'ipv4', localAddress: '0.0.0.0', localPort: port, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', pid: 100 + port });
+  // (the IP Helper path's array rows are written by C#, never by ConvertTo-Json: always a plain array)
+  const udpRow = (port: number) => ({ localAddress: '::', localPort: port, pid: 7 });
+  const process = (pid: number) => ({ pid, name: `p${pid}`, handles: 1, startTime: null, path: null, commandLine: null, parentPid: null, parentChain: [{ pid: 1, name: 'init' }], services: [{ name: 'S', displayName: 'S', state: 'Running', acceptStop: true }] });
+
+  for (const count of [0, 1, 3]) {
+    const ports = Array.from({ length: count }, (_, i) => 1000 + i);
+    for (const form of forms(ports)) {
+      test(`Get-PortTopSnapshot, ${count} row(s), ${form.name}: tcp, udp, processes, warnings`, () => {
+        const as = <T>(items: T[]) => forms(items).find((candidate) => candidate.name === form.name)!.json;
+        const data = { source: 'iphelper', tcp: as(ports.map(tcpObject)), udp: as(ports.map(udpRow)), processes: as(ports.map((port) => process(100 + port))), warnings: as(ports.map((port) => `w${port}`)) };
+        const snapshot = toSnapshot(data, 'now');
+        assert.deepEqual(snapshot.endpoints.map((endpoint) => `${endpoint.protocol} ${endpoint.localPort} ${endpoint.pid}`), [...ports.map((port) => `tcp ${port} ${100 + port}`), ...ports.map((port) => `udp ${port} 7`)]);
+        assert.deepEqual([...snapshot.processes.keys()], ports.map((port) => 100 + port));
+        for (const info of snapshot.processes.values()) {
+          assert.deepEqual(info.parentChain, [{ pid: 1, name: 'init' }]);
+          assert.deepEqual(info.services, [{ name: 'S', displayName: 'S', state: 'Running', acceptStop: true }]);
+        }
+        assert.deepEqual(snapshot.warnings, ports.map((port) => `w${port}`));
+      });
+
+      test(`Get-ExcludedPortRanges / Get-DynamicPortRange, ${count} row(s), ${form.name}`, () => {
+        const as = <T>(items: T[]) => forms(items).find((candidate) => candidate.name === form.name)!.json;
+        assert.deepEqual(toExcludedRanges(as(ports.map((port) => ({ protocol: 'tcp', family: 'ipv4', start: port, end: port + 9, administered: false })))).map((range) => range.start), ports);
+        assert.deepEqual(toRanges(as(ports.map((port) => ({ protocol: 'udp', family: 'ipv6', start: port + 10_000, count: 500 })))).map((range) => range.end), ports.map((port) => port + 10_499));
+      });
+    }
+  }
+
+  test('a process row with services and parentChain wrapped by 5.1 ({"value":[...],"Count":1}) or as a bare object', () => {
+    const data = { source: 'cmdlets', tcp: [], udp: [], processes: [{ ...process(5), services: { value: [{ name: 'RpcSs', displayName: 'RPC', state: 'Running', acceptStop: false }], Count: 1 }, parentChain: { pid: 700, name: 'services' } }], warnings: [] };
+    const info = toSnapshot(data, 'now').processes.get(5)!;
+    assert.deepEqual(info.services, [{ name: 'RpcSs', displayName: 'RPC', state: 'Running', acceptStop: false }]);
+    assert.deepEqual(info.parentChain, [{ pid: 700, name: 'services' }]);
+  });
+});
