@@ -110,7 +110,7 @@ function toEndpoint(protocol: Protocol, row: unknown, warnings: string[]): Endpo
   const family = familyOf(value, localAddress);
   const pid = ownerPid(value.pid);
   if (protocol === 'udp') {
-    return { protocol, family, localAddress, localPort, remoteAddress: null, remotePort: null, state: null, pid };
+    return { protocol, family, localAddress, localPort, remoteAddress: null, remotePort: null, state: null, pid, holders: pid === null ? [] : [pid] };
   }
   const state = typeof value.state === 'string' ? value.state : '';
   if (!isTcpState(state)) {
@@ -128,6 +128,7 @@ function toEndpoint(protocol: Protocol, row: unknown, warnings: string[]): Endpo
     remotePort: hasPeer ? remotePort : null,
     state,
     pid,
+    holders: pid === null ? [] : [pid],
   };
 }
 
