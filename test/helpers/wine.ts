@@ -11,7 +11,6 @@ import { base64Literal, definitionLine, dotSourceLine, invocationLine, SESSION_S
 import { COMMON_SCRIPT, SCRIPTS_DIR } from '../../src/ps/session.js';
 
 export const WINE_CACHE = process.env.PORTTOP_WINE_CACHE ?? join(homedir(), '.cache', 'porttop-wine');
-export const WINE_SETUP = new URL('../wine/setup.sh', import.meta.url).pathname;
 
 export interface WineBed {
   cache: string;
