@@ -5,7 +5,7 @@
 // everything except the CIM query itself: a real CIM query only adds to the cmdlet path).
 // Targets: IP Helper median <= 300 ms, and at least 5x faster than the cmdlet path.
 //   node --import tsx bench/ps-tables.bench.ts
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { toSnapshot } from '../src/ps/envelope.js';
@@ -26,6 +26,8 @@ export interface PsTablesBenchResult {
   rows: number;
   ipHelperMedianMs: number;
   cmdletsMedianMs: number;
+  ipHelperCpuMedianMs: number | null;
+  cmdletsCpuMedianMs: number | null;
   speedup: number;
   meetsTargets: boolean;
 }
@@ -67,13 +69,32 @@ function cmdletPrelude(rows: ReturnType<typeof syntheticRows>): string {
   ].join('\n');
 }
 
-async function timeCalls(session: PowerShellSession, parameters: Record<string, string>, calls: number, expectRows: number): Promise<number[]> {
+/** CPU time (user + system) PowerShell has used so far, in ms (Linux /proc; null elsewhere). */
+function pwshCpuMs(pid: number | null): number | null {
+  if (pid === null || process.platform !== 'linux') return null;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+interface Samples {
+  wall: number[];
+  /** CPU of PowerShell and of this process per call: unlike wall time, not inflated by other load */
+  cpu: number[];
+}
+
+async function timeCalls(session: PowerShellSession, parameters: Record<string, string>, calls: number, expectRows: number): Promise<Samples> {
   for (let i = 0; i < 2; i++) await session.call('Get-PortTopSnapshot', parameters); // start-up, compile/load, JIT
-  const samples: number[] = [];
+  const samples: Samples = { wall: [], cpu: [] };
   for (let i = 0; i < calls; i++) {
+    const pwshBefore = pwshCpuMs(session.pid);
+    const nodeBefore = process.cpuUsage();
     const started = performance.now();
     const snapshot = toSnapshot(await session.call('Get-PortTopSnapshot', parameters), new Date().toISOString());
-    samples.push(performance.now() - started);
+    samples.wall.push(performance.now() - started);
+    const node = process.cpuUsage(nodeBefore);
+    const pwshAfter = pwshCpuMs(session.pid);
+    if (pwshBefore !== null && pwshAfter !== null) samples.cpu.push(pwshAfter - pwshBefore + (node.user + node.system) / 1000);
     if (snapshot.endpoints.length !== expectRows) throw new Error(`expected ${expectRows} endpoints, got ${snapshot.endpoints.length}: ${snapshot.warnings.join('; ')}`);
   }
   return samples;
@@ -88,8 +109,8 @@ export async function run(): Promise<PsTablesBenchResult | null> {
   const total = ROWS.tcp4 + ROWS.tcp6 + ROWS.udp4 + ROWS.udp6;
   const dir = writeTables(rows);
   const load = loadavg().map((value) => value.toFixed(2)).join(' ');
-  let ipHelper: number[];
-  let cmdlets: number[];
+  let ipHelper: Samples;
+  let cmdlets: Samples;
   const newSession = new PowerShellSession({ executable: PWSH, prelude: `${fakePrelude()}\n${tableSourcePrelude(dir)}`, timeoutMs: 120_000, startTimeoutMs: 120_000 });
   try {
     ipHelper = await timeCalls(newSession, { Source: 'IpHelper' }, NEW_CALLS, total);
@@ -103,8 +124,9 @@ export async function run(): Promise<PsTablesBenchResult | null> {
   } finally {
     await oldSession.close();
   }
-  const ipHelperMedianMs = median(ipHelper);
-  const cmdletsMedianMs = median(cmdlets);
+  const ipHelperMedianMs = median(ipHelper.wall);
+  const cmdletsMedianMs = median(cmdlets.wall);
+  const cpu = (samples: Samples) => (samples.cpu.length ? `, CPU median ${median(samples.cpu).toFixed(0)} ms (PowerShell + node)` : '');
   const speedup = cmdletsMedianMs / ipHelperMedianMs;
   const result: PsTablesBenchResult = {
     pwsh: PWSH,
@@ -112,14 +134,16 @@ export async function run(): Promise<PsTablesBenchResult | null> {
     rows: total,
     ipHelperMedianMs,
     cmdletsMedianMs,
+    ipHelperCpuMedianMs: ipHelper.cpu.length ? median(ipHelper.cpu) : null,
+    cmdletsCpuMedianMs: cmdlets.cpu.length ? median(cmdlets.cpu) : null,
     speedup,
     meetsTargets: ipHelperMedianMs <= MEDIAN_TARGET_MS && speedup >= SPEEDUP_TARGET,
   };
   process.stdout.write(
     [
       `ps-tables: ${total} rows (TCP ${ROWS.tcp4} IPv4 + ${ROWS.tcp6} IPv6, UDP ${ROWS.udp4} + ${ROWS.udp6}) through Get-PortTopSnapshot and toSnapshot, warm session, load average ${load}`,
-      `  IP Helper path      median ${ipHelperMedianMs.toFixed(0)} ms  (min ${Math.min(...ipHelper).toFixed(0)}, max ${Math.max(...ipHelper).toFixed(0)}; ${NEW_CALLS} calls)`,
-      `  cmdlet path         median ${cmdletsMedianMs.toFixed(0)} ms  (min ${Math.min(...cmdlets).toFixed(0)}, max ${Math.max(...cmdlets).toFixed(0)}; ${OLD_CALLS} calls; CIM query not included)`,
+      `  IP Helper path      median ${ipHelperMedianMs.toFixed(0)} ms  (min ${Math.min(...ipHelper.wall).toFixed(0)}, max ${Math.max(...ipHelper.wall).toFixed(0)}; ${NEW_CALLS} calls${cpu(ipHelper)})`,
+      `  cmdlet path         median ${cmdletsMedianMs.toFixed(0)} ms  (min ${Math.min(...cmdlets.wall).toFixed(0)}, max ${Math.max(...cmdlets.wall).toFixed(0)}; ${OLD_CALLS} calls; CIM query not included${cpu(cmdlets)})`,
       `  ratio               ${speedup.toFixed(1)}x faster (target >= ${SPEEDUP_TARGET}x; median target <= ${MEDIAN_TARGET_MS} ms): ${result.meetsTargets ? 'met' : 'NOT met'}`,
       '',
     ].join('\n'),

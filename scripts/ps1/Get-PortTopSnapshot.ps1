@@ -34,6 +34,10 @@
     Auto (default): the IP Helper API, else the NetTCPIP cmdlets, else netstat on Windows.
     IpHelper, Cmdlets or Netstat force one.
 
+.PARAMETER AncestorsOf
+    Also list this process's ancestors, nearest first, as data.ancestors (porttop passes its own
+    PID: it never stops the shell or script it runs in).
+
 .EXAMPLE
     .\Get-PortTopSnapshot.ps1 -LocalPort 8080 | ConvertFrom-Json | Select-Object -ExpandProperty data
 
@@ -44,7 +48,8 @@
 param(
     [int[]]$LocalPort,
     [ValidateSet('Auto', 'IpHelper', 'Cmdlets', 'Netstat')]
-    [string]$Source = 'Auto'
+    [string]$Source = 'Auto',
+    [long]$AncestorsOf = 0
 )
 
 $ErrorActionPreference = 'Stop'
@@ -309,6 +314,13 @@ function Read-PortTopProcessDetails {
     param([hashtable]$Before, [long[]]$Wanted)
     if ($null -eq $global:PortTopProcessCache) { $global:PortTopProcessCache = @{} }
     $cache = $global:PortTopProcessCache
+    if ($cache.Count -gt 2 * $Before.Count + 100) {
+        # processes come and go on a busy server: keep only those that still run
+        foreach ($key in @($cache.Keys)) {
+            $id = [long]$key.Substring(0, $key.IndexOf('|'))
+            if ($null -eq $Before[$id] -or $key -ne "$id|$($Before[$id].Start)") { $cache.Remove($key) }
+        }
+    }
     $missing = @($Wanted | Where-Object { $null -ne $Before[$_] -and -not $cache.ContainsKey("$_|$($Before[$_].Start)") })
     if ($missing.Count -eq 0) { return }
     $onWindows = Test-PortTopWindows
@@ -358,6 +370,28 @@ function Read-PortTopServices {
     }
     $global:PortTopServiceCache = @{ At = $now; ByPid = $byPid }
     return $byPid
+}
+
+function Get-PortTopAncestors {
+    # PIDs above this one, nearest first; stops at a parent that started after its child (reused PID)
+    param([long]$Id, [hashtable]$Before)
+    $found = New-Object System.Collections.Generic.List[long]
+    Read-PortTopProcessDetails -Before $Before -Wanted @($Id)
+    $details = $global:PortTopProcessCache
+    if ($null -eq $details -or $null -eq $Before[$Id]) { return , $found.ToArray() }
+    $child = $Before[$Id]
+    $detail = $details["$Id|$($child.Start)"]
+    while ($null -ne $detail -and $detail.ParentId -gt 0 -and $found.Count -lt 32 -and -not $found.Contains([long]$detail.ParentId)) {
+        $parentId = [long]$detail.ParentId
+        $parent = $Before[$parentId]
+        if ($null -eq $parent) { break }
+        if ($null -ne $parent.Start -and $null -ne $child.Start -and $parent.Start -gt $child.Start) { break }
+        $found.Add($parentId)
+        if (-not $details.ContainsKey("$parentId|$($parent.Start)")) { Read-PortTopProcessDetails -Before $Before -Wanted @($parentId) }
+        $detail = $details["$parentId|$($parent.Start)"]
+        $child = $parent
+    }
+    return , $found.ToArray()
 }
 
 function Read-PortTopProcesses {
@@ -472,13 +506,15 @@ try {
         }
     }
     $processes = Read-PortTopProcesses -Owners $owners -Before $before
+    $ancestorsJson = ''
+    if ($AncestorsOf -gt 0) { $ancestorsJson = ',"ancestors":[' + ((Get-PortTopAncestors -Id $AncestorsOf -Before $before) -join ',') + ']' }
     # one concatenation: the table parts can be megabytes, each + would copy them again
     $loaded = if ($helperLoad) { ',"ipHelperLoad":"' + $helperLoad + '"' } else { '' }
     Write-PortTopJson (-join @(
             '{"ok":true,"data":{"source":"', $sourceName, '"', $loaded,
             ',"tcp":', $tcpJson, ',"udp":', $udpJson,
             ',"processes":', (ConvertTo-PortTopJsonArray $processes 5),
-            ',"warnings":', (ConvertTo-PortTopJsonArray $warnings.ToArray()), '},"error":null}'))
+            ',"warnings":', (ConvertTo-PortTopJsonArray $warnings.ToArray()), $ancestorsJson, '},"error":null}'))
 }
 catch {
     Write-PortTopError 'failed' ([string]$_.Exception.Message)

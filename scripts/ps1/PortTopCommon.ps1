@@ -8,6 +8,9 @@
     each script run on its own from a prompt dot-sources it from its own folder when these functions
     are missing. Written for Windows PowerShell 5.1 and PowerShell 7, Constrained Language included
     (where Add-Type is refused, Import-PortTopIpHelper says so and the callers use the cmdlets).
+
+.EXAMPLE
+    . .\PortTopCommon.ps1; Import-PortTopIpHelper; [PortTop.IpHelperNative]::Fetch($true, 2).Length
 #>
 
 function ConvertTo-PortTopAscii {

@@ -188,7 +188,9 @@ export function toSnapshot(data: unknown, takenAt: string): Snapshot {
     if (info) processes.set(info.pid, info);
   }
   if (data.source === 'netstat') warnings.push('read from netstat (the NetTCPIP cmdlets are missing on this Windows)');
-  return { takenAt, endpoints, processes, warnings: [...new Set(warnings)] };
+  const snapshot: Snapshot = { takenAt, endpoints, processes, warnings: [...new Set(warnings)] };
+  if ('ancestors' in data) snapshot.porttopAncestors = asArray(data.ancestors).filter((pid): pid is number => integer(pid, 1, 0xffffffff) !== null);
+  return snapshot;
 }
 
 function protocolOf(value: unknown): Protocol {

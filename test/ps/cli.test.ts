@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startHolder } from '../helpers/children.js';
 import { BIN, runBin } from '../helpers/cli.js';
@@ -134,29 +135,20 @@ describe('porttop --backend ps through the real bin (Linux, real pwsh)', () => {
       const pwsh = requirePwsh(t);
       if (!pwsh) return;
       if (process.platform !== 'linux') return t.skip('finds the pwsh children through /proc');
+      const marker = join(mkdtempSync(join(tmpdir(), 'porttop-hang-')), 'hung');
       const porttop = spawn(process.execPath, [BIN, 'list', '--backend', 'ps'], {
-        env: fakeWindowsEnv(pwsh, { PORTTOP_FAKE_HANG_SECONDS: '300', PORTTOP_FAKE_TCP_JSON: '[]' }),
+        env: fakeWindowsEnv(pwsh, { PORTTOP_FAKE_HANG_SECONDS: '300', PORTTOP_FAKE_TCP_JSON: '[]', PORTTOP_FAKE_HANG_MARKER: marker }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const exited = once(porttop, 'exit');
-      let children: number[] = [];
-      const deadline = Date.now() + 30_000;
-      // wait until the real PowerShell (dotnet pwsh.dll, or pwsh itself) runs the snapshot script
-      while (Date.now() < deadline) {
-        children = descendants(porttop.pid!);
-        const commands = children.map((pid) => {
-          try {
-            return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-          } catch {
-            return '';
-          }
-        });
-        if (commands.some((command) => /pwsh/.test(command)) && children.length >= 1) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      // wait until the real PowerShell (dotnet pwsh.dll, or pwsh itself) is inside the hung call:
+      // on a busy machine starting PowerShell alone can take many seconds
+      const deadline = Date.now() + 90_000;
+      while (!existsSync(marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.ok(existsSync(marker), 'PowerShell reached the hung call');
+      const children = descendants(porttop.pid!);
       assert.ok(children.length > 0, 'porttop started PowerShell');
-      await new Promise((resolve) => setTimeout(resolve, 2500)); // into the hung call
-      children = descendants(porttop.pid!);
+      rmSync(dirname(marker), { recursive: true, force: true });
       porttop.kill(signal);
       const [code, exitSignal] = (await exited) as [number | null, NodeJS.Signals | null];
       assert.equal(exitSignal, signal, `porttop died of ${signal} (code ${code})`);

@@ -46,6 +46,7 @@ describe('PowerShell command lines', () => {
       'Get-ExcludedPortRanges.ps1',
       'Get-PortExhaustionEvents.ps1',
       'Get-PortTopSnapshot.ps1',
+      'PortTopCommon.ps1',
       'Set-DynamicPortRange.ps1',
       'Stop-PortTopProcess.ps1',
     ]);

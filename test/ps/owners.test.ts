@@ -99,3 +99,19 @@ describe('owners on Windows (recorded shapes, real pwsh)', () => {
     }
   });
 });
+
+describe("porttop's own ancestors on the ps backend (real pwsh, real processes)", () => {
+  test('the snapshot lists the ancestors of this process, nearest first, from /proc here (Win32_Process on Windows)', async (t) => {
+    const pwsh = requirePwsh(t);
+    if (!pwsh) return;
+    if (process.platform !== 'linux') return t.skip('parents from /proc here; Windows covered by the CI jobs');
+    const session = fakeSession(pwsh, {});
+    try {
+      const snapshot = await new PowerShellBackend(session).snapshot({ localPorts: new Set([9]) });
+      assert.equal(snapshot.porttopAncestors?.[0], process.ppid, `ancestors: ${snapshot.porttopAncestors?.join(' ')}`);
+      assert.ok(snapshot.porttopAncestors!.length >= 1);
+    } finally {
+      await session.close();
+    }
+  });
+});
