@@ -158,12 +158,15 @@ namespace PortTop
         }
 
         /// <summary>16 bytes in network order and the scope id as the table holds it (as .NET's own
-        /// IPGlobalProperties reads it: the DWORD as is); "fe80::1%5" when the scope id is not 0.</summary>
+        /// IPGlobalProperties reads it: the DWORD as is); "fe80::1%5" for a link-local address with a
+        /// scope id. Other addresses print without one, as Get-NetTCPConnection shows them: a scope id
+        /// means nothing there (Wine fills one in for ::1, which would print "::1%4096").</summary>
         private static string Ipv6(byte[] b, int o, uint scopeId)
         {
             byte[] address = new byte[16];
             Buffer.BlockCopy(b, o, address, 0, 16);
-            return new IPAddress(address, scopeId).ToString();
+            bool linkLocal = address[0] == 0xfe && (address[1] & 0xc0) == 0x80;
+            return (linkLocal ? new IPAddress(address, scopeId) : new IPAddress(address)).ToString();
         }
 
         /// <summary>JSON string text for any .NET string with every non-ASCII character as \uXXXX,

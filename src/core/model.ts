@@ -92,9 +92,6 @@ export interface ProcessInfo {
   sessionLeader?: boolean;
 }
 
-export interface ContainerRef { runtime: 'docker' | 'containerd' | 'cri-o' | 'podman' | 'lxc'; id: string }
-export interface WindowsService { name: string; displayName: string; state: string | null; acceptStop: boolean | null }
-
 export interface Snapshot {
   /** ISO 8601 UTC time the snapshot was taken */
   takenAt: string;
