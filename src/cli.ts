@@ -10,6 +10,7 @@ import { rangeCommand } from './commands/range.js';
 import { topCommand } from './commands/top.js';
 import { watchCommand } from './commands/watch.js';
 import { whoCommand } from './commands/who.js';
+import { whyCommand } from './commands/why.js';
 import { EXIT, PorttopError, UsageError } from './errors.js';
 import { processRuntime, type Runtime } from './runtime.js';
 
@@ -28,6 +29,7 @@ async function buildParser() {
     .command(rangeCommand)
     .command(diagnoseCommand)
     .command(watchCommand)
+    .command(whyCommand)
     .strict()
     .exitProcess(false)
     .help()

@@ -29,9 +29,9 @@ export function parsePort(value: unknown, what = 'port'): number {
   return port;
 }
 
-/** "8080" -> 8080..8080; "8000-8099" -> 8000..8099. */
+/** "8080" and ":8080" -> 8080..8080; "8000-8099" -> 8000..8099. */
 export function parsePortSpan(value: unknown): PortSpan {
-  const text = String(value ?? '').trim();
+  const text = String(value ?? '').trim().replace(/^:(?=\d)/, '');
   const dash = text.indexOf('-', 1);
   if (dash === -1) {
     const port = parsePortOrExplain(text, text);
