@@ -9,6 +9,7 @@ import { procsCommand } from './commands/procs.js';
 import { rangeCommand } from './commands/range.js';
 import { topCommand } from './commands/top.js';
 import { watchCommand } from './commands/watch.js';
+import { waitCommand } from './commands/wait.js';
 import { whoCommand } from './commands/who.js';
 import { whyCommand } from './commands/why.js';
 import { EXIT, PorttopError, UsageError } from './errors.js';
@@ -30,6 +31,7 @@ async function buildParser() {
     .command(diagnoseCommand)
     .command(watchCommand)
     .command(whyCommand)
+    .command(waitCommand)
     .strict()
     .exitProcess(false)
     .help()
