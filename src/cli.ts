@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { runFastPath } from './cli-fast-path.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { addGlobalOptions, type GlobalArgs } from './commands/common.js';
+import { freeCommand } from './commands/free.js';
 import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
 import { procsCommand } from './commands/procs.js';
@@ -32,6 +33,7 @@ async function buildParser() {
     .command(watchCommand)
     .command(whyCommand)
     .command(waitCommand)
+    .command(freeCommand)
     .strict()
     .exitProcess(false)
     .help()
