@@ -180,11 +180,13 @@ function unseenHolderReason(input: WhyInput): WhyReason {
   };
 }
 
-function excludedReason(port: number, range: ExcludedRange & { administered?: boolean }): WhyReason {
+function excludedReason(port: number, range: ExcludedRange): WhyReason {
   const source =
     range.administered === true
-      ? 'an administered exclusion (added with netsh int ipv4 add excludedportrange, e.g. by an installer or an administrator)'
-      : 'reserved at run time, typically by Hyper-V, WSL 2, Docker Desktop or winnat taking blocks of the dynamic range';
+      ? 'an administered exclusion (added with netsh int ipv4 add excludedportrange, by an administrator or an installer)'
+      : range.administered === false
+        ? 'reserved at run time, typically by Hyper-V, WSL 2, Docker Desktop or winnat taking blocks of the dynamic range'
+        : 'reserved by the OS (Hyper-V, WSL 2, Docker Desktop and winnat reserve such blocks; netsh did not say who)';
   const netshFamily = range.family === 'ipv6' ? 'ipv6' : 'ipv4';
   const fix =
     range.administered === true
