@@ -2,7 +2,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { isTcpState, type Family, type Protocol } from '../core/model.js';
 import { filterEndpoints, type EndpointFilter } from '../core/select.js';
-import { parseFamilies, parsePid, parsePort, parseProtocols } from '../core/validate.js';
+import { parseFamilies, parsePid, parsePortSpan, parseProtocols } from '../core/validate.js';
 import { UsageError } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
 import { withProcessNames } from '../core/select.js';
@@ -25,7 +25,7 @@ export const listCommand: CommandModule<GlobalArgs, ListArgs> = {
       .option('family', { type: 'string', describe: 'ipv4 or ipv6' })
       .option('state', { type: 'string', describe: 'TCP state, e.g. LISTEN, ESTABLISHED, TIME_WAIT, CLOSE_WAIT, BOUND' })
       .option('pid', { type: 'string', describe: 'only this process' })
-      .option('port', { type: 'string', describe: 'local or remote port' })
+      .option('port', { type: 'string', describe: 'local or remote port, or a range (8000-8099)' })
       .example('$0 list --state TIME_WAIT', 'every TIME_WAIT socket')
       .example('$0 list --pid 1234 --json', "one process's endpoints as JSON") as Argv<ListArgs>,
   handler: (args) => runList(args),
@@ -46,7 +46,7 @@ export function parseListFilter(args: Pick<ListArgs, 'proto' | 'family' | 'state
     filter.state = canonical;
   }
   if (args.pid !== undefined) filter.pid = parsePid(args.pid);
-  if (args.port !== undefined) filter.port = parsePort(args.port, '--port');
+  if (args.port !== undefined) filter.ports = [parsePortSpan(args.port)];
   return filter;
 }
 
