@@ -3,8 +3,8 @@
 import type { Backend } from '../backend.js';
 import { diagnosisJson } from '../commands/diagnose.js';
 import { procsJsonRow } from '../commands/procs.js';
-import { sortProcessRows, summarizeProcesses, SORT_KEYS, type SortKey } from '../core/aggregate.js';
-import { diagnose, EVENT_WINDOW_MINUTES } from '../core/diagnose.js';
+import { sortProcessRows, summarizeProcesses, SORT_KEYS, type ProcessRow, type SortKey } from '../core/aggregate.js';
+import { diagnose, EVENT_WINDOW_MINUTES, type Diagnosis, type RangeDiagnosis } from '../core/diagnose.js';
 import type { ExhaustionEvents } from '../core/model.js';
 import { endpointsOnPorts, filterEndpoints, withProcessNames, type EndpointFilter, type OwnedEndpoint } from '../core/select.js';
 import { portsOfSpans, type PortSpan } from '../core/validate.js';
@@ -19,7 +19,8 @@ export async function listWith(backend: Backend, filter: EndpointFilter): Promis
   return withProcessNames(filterEndpoints(snapshot.endpoints, filter), snapshot);
 }
 
-export type ProcsRow = ReturnType<typeof procsJsonRow>;
+/** One row of `porttop procs --json`. Written out, so the library's types never reach into the commands (and yargs). */
+export type ProcsRow = Omit<ProcessRow, 'handleSuspect'>;
 
 export async function procsWith(backend: Backend, sort: SortKey, top: number | undefined): Promise<ProcsRow[]> {
   const [snapshot, ranges] = await Promise.all([backend.snapshot(), backend.getRanges()]);
@@ -27,7 +28,13 @@ export async function procsWith(backend: Backend, sort: SortKey, top: number | u
 }
 export { SORT_KEYS, type SortKey };
 
-export type DiagnosisReport = ReturnType<typeof diagnosisJson>;
+/** `porttop diagnose --json`. */
+export type DiagnosisReport = Omit<Diagnosis, 'usage'> & {
+  usage: Pick<
+    RangeDiagnosis,
+    'protocol' | 'family' | 'start' | 'end' | 'count' | 'inUse' | 'percent' | 'byState' | 'worstDestination' | 'worstLocalAddress' | 'boundPorts' | 'judgedBy' | 'judgedPorts' | 'judgedPercent' | 'verdict'
+  >[];
+};
 
 export async function diagnoseWith(backend: Backend): Promise<DiagnosisReport> {
   const since = new Date(Date.now() - EVENT_WINDOW_MINUTES * 60_000);
