@@ -1,6 +1,7 @@
 // The command line: composes every command module, turns typed errors into exit codes.
 import type { Argv } from 'yargs';
 import { runFastPath } from './cli-fast-path.js';
+import { completionCommand } from './commands/completion.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { addGlobalOptions, type GlobalArgs } from './commands/common.js';
 import { freeCommand } from './commands/free.js';
@@ -20,7 +21,9 @@ async function buildParser() {
   // loaded on demand: the plain who/list calls never need it (see cli-fast-path.ts)
   const { default: yargs } = await import('yargs');
   // the runtime arrives through parse's context, so every command sees GlobalArgs
-  return (addGlobalOptions(yargs()) as unknown as Argv<GlobalArgs>)
+  const base = addGlobalOptions(yargs()) as unknown as Argv<GlobalArgs>;
+  const showScript = showScriptOf(base);
+  const parser: Argv<GlobalArgs> = base
     .scriptName('porttop')
     .usage('$0 [command]\n\nWhich process holds a port, stop it safely, and watch ephemeral-port exhaustion.')
     .command(topCommand)
@@ -34,6 +37,9 @@ async function buildParser() {
     .command(whyCommand)
     .command(waitCommand)
     .command(freeCommand)
+    // --get-yargs-completions for the script; its command word is one nobody types (see completion.ts)
+    .completion(HIDDEN_COMPLETION_COMMAND, false)
+    .command(completionCommand(() => showScript.call(parser, 'porttop', 'completion')))
     .strict()
     .exitProcess(false)
     .help()
@@ -46,6 +52,14 @@ async function buildParser() {
       if (error) throw error;
       throw new UsageError(`${message.replace(/\s*\n\s*/g, ' ')} (see porttop --help)`);
     });
+  return parser;
+}
+
+const HIDDEN_COMPLETION_COMMAND = '__yargs-completion';
+
+/** yargs' showCompletionScript($0, cmd): its types omit the parameters that name the command in the script's comment. */
+function showScriptOf(parser: Argv<GlobalArgs>): (this: Argv<GlobalArgs>, $0: string, command: string) => unknown {
+  return parser.showCompletionScript as unknown as (this: Argv<GlobalArgs>, $0: string, command: string) => unknown;
 }
 
 export interface MainOptions {
