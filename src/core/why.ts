@@ -238,7 +238,7 @@ function conflictReason(endpoint: Endpoint, overlap: Overlap, input: WhyInput): 
   const fix =
     overlap === 'dual-stack'
       ? `bind the other family only with IPV6_V6ONLY (Node: listen({ ipv6Only: true })), or set net.ipv6.bindv6only=1, or stop the other socket (porttop kill ${input.port})`
-      : `bind the same address the other socket uses with SO_REUSEPORT in both, use another port (porttop free), or stop it (porttop kill ${input.port})`;
+      : `use another port (porttop free) or stop the other socket (porttop kill ${input.port}); while a wildcard holds the port, no address of its family can share it (nor the wildcard a specific one)`;
   return {
     kind: 'address-conflict',
     detail: `${holder} holds ${endpointWords(endpoint)}, which overlaps ${input.host}: ${how}`,

@@ -49,6 +49,18 @@ describe('why on real sockets', { skip: linuxOnly }, () => {
     assert.match(reverse.report.reasons.find((reason) => reason.kind === 'address-conflict')?.detail ?? '', new RegExp(`PID ${v4.pid} .*0\\.0\\.0\\.0:${v4.data.port}`));
   });
 
+  it('a held UDP port, and the wildcard it blocks', async () => {
+    const holder = await startHolder<{ port: number }>(`import { createSocket } from 'node:dgram';
+const socket = createSocket('udp4'); socket.bind(0, '127.0.0.1', () => ready({ port: socket.address().port }));`);
+    holders.push(holder);
+    const held = await why([String(holder.data.port), '--proto', 'udp', '--host', '127.0.0.1']);
+    assert.equal(held.code, 1);
+    assert.match(held.report.reasons[0]!.detail, new RegExp(`PID ${holder.pid} node holds UDP 127\\.0\\.0\\.1:${holder.data.port}`));
+    const wildcard = await why([String(holder.data.port), '--proto', 'udp']);
+    assert.equal(wildcard.report.reasons[0]!.kind, 'address-conflict');
+    assert.equal((await why([String(holder.data.port), '--proto', 'tcp', '--host', '127.0.0.1'])).code, 0, 'TCP is another port space');
+  });
+
   it('only TIME_WAIT: bindable (SO_REUSEADDR), saying what remains and when it expires', async () => {
     const child = await startHolder<{ port: number }>(TIME_WAIT_SNIPPET);
     await child.stop();
