@@ -18,6 +18,11 @@ export interface SnapshotOptions {
    * rest and stop looking for owners once every wanted socket has one.
    */
   localPorts?: ReadonlySet<number>;
+  /**
+   * false: endpoints only, no owners (processes empty, every pid null). `porttop wait` looks many times
+   * and needs owners only to name them at the end; on Linux the owner scan is most of a snapshot's cost.
+   */
+  owners?: boolean;
 }
 
 export interface Backend {

@@ -33,12 +33,18 @@ export async function waitForWith(backend: Backend, request: WaitRequest): Promi
   const localPorts = portsOfSpans(request.spans);
   const ports = request.spans.map((span) => (span.from === span.to ? `${span.from}` : `${span.from}-${span.to}`));
   for (;;) {
-    const snapshot = await backend.snapshot({ localPorts });
-    const state = waitState(snapshot.endpoints, request.spans, request.until, request.protocols);
+    // each look reads only the wanted ports and no owners: the condition depends on sockets alone
+    const look = await backend.snapshot({ localPorts, owners: false });
+    const state = waitState(look.endpoints, request.spans, request.until, request.protocols);
     const waitedMs = Math.round(performance.now() - started);
     const timedOut = waitedMs >= request.timeoutMs || request.signal?.aborted === true;
     if (state.met || timedOut) {
-      return { met: state.met, until: request.until, ports, waitedMs, blocking: withProcessNames(state.blocking, snapshot), notListening: state.notListening };
+      const result = { met: state.met, until: request.until, ports, waitedMs, notListening: state.notListening };
+      if (state.blocking.length === 0) return { ...result, blocking: [] };
+      // still held at the timeout: one more look, with owners, to say who holds what
+      const named = await backend.snapshot({ localPorts });
+      const blocking = waitState(named.endpoints, request.spans, request.until, request.protocols).blocking;
+      return { ...result, blocking: withProcessNames(blocking, named) };
     }
     const pause = Math.min(request.intervalMs, Math.max(0, request.timeoutMs - waitedMs));
     await sleep(pause, request.signal);

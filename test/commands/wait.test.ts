@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { WaitResult } from '../../src/api/wait.js';
+import { LinuxBackend } from '../../src/linux/backend.js';
 import { startHolder, type Holder } from '../helpers/children.js';
 import { runCli } from '../helpers/cli.js';
 import { listenSnippet, releasedPort, TIME_WAIT_SNIPPET } from '../helpers/sockets.js';
@@ -74,6 +75,17 @@ setTimeout(() => { const server = createServer(); server.listen({ port: ${port},
     await child.stop();
     const run = await runCli(['wait', String(child.data.port), '--timeout', '0', '--json']);
     assert.equal(run.code, 0, run.stdout);
+  });
+
+  it("each look skips the owner scan: the Linux backend's owners: false gives sockets without owners", async () => {
+    const holder = await startHolder<{ port: number }>(listenSnippet('127.0.0.1'));
+    holders.push(holder);
+    const backend = new LinuxBackend();
+    const look = await backend.snapshot({ localPorts: new Set([holder.data.port]), owners: false });
+    assert.deepEqual(look.endpoints.map((endpoint) => [endpoint.localPort, endpoint.state, endpoint.pid]), [[holder.data.port, 'LISTEN', null]]);
+    assert.equal(look.processes.size, 0);
+    const named = await backend.snapshot({ localPorts: new Set([holder.data.port]) });
+    assert.equal(named.endpoints[0]!.pid, holder.pid);
   });
 
   it('bad input exits 2 with one line', async () => {
