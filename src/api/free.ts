@@ -28,7 +28,8 @@ export interface FreeResult {
 export async function freePortsWith(backend: Backend, request: FreeRequest): Promise<FreeResult> {
   const family = familyOfAddress(request.host);
   const [snapshot, ranges, excluded] = await Promise.all([
-    backend.snapshot(request.span ? { localPorts: portsOfSpans([request.span]) } : {}),
+    // which ports have sockets is all free needs: no owner scan
+    backend.snapshot(request.span ? { localPorts: portsOfSpans([request.span]), owners: false } : { owners: false }),
     backend.getRanges(),
     excludedRangesOf(backend),
   ]);
