@@ -8,6 +8,7 @@ import type {
   KillResult,
   KillTarget,
   PortRange,
+  ProcessInfo,
   RangeChange,
   Snapshot,
 } from './core/model.js';
@@ -40,6 +41,8 @@ export interface Backend {
   events?(since: Date): Promise<ExhaustionEvents>;
   /** ports reserved by the OS; absent where the OS has no such notion */
   excludedRanges?(): Promise<ExcludedRange[]>;
+  /** every process with its parent (for `kill --tree`); absent where the backend cannot list them cheaply */
+  processTree?(): Promise<Map<number, ProcessInfo>>;
   /** ends the PowerShell session, if any; safe to call twice */
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { parseFamilies, parsePid, parsePortSpan, parseProtocols } from '../core/
 import { UsageError } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
 import { withProcessNames } from '../core/select.js';
+import { safeText } from '../core/terminal.js';
 import { formatLocal, formatProtocol, formatRemote, formatTable } from './format.js';
 
 interface ListArgs extends GlobalArgs {
@@ -69,8 +70,9 @@ async function runList(args: ArgumentsCamelCase<ListArgs>): Promise<void> {
       formatLocal(endpoint),
       formatRemote(endpoint),
       endpoint.state ?? '',
-      endpoint.pid,
-      endpoint.pid === null ? null : (snapshot.processes.get(endpoint.pid)?.name ?? null),
+      // a shared socket names every holder: 4120,4121
+      endpoint.holders.length === 0 ? null : endpoint.holders.join(','),
+      endpoint.holders.length === 0 ? null : [...new Set(endpoint.holders.map((pid) => safeText(snapshot.processes.get(pid)?.name ?? '?')))].join(','),
     ]);
     args.runtime.stdout(formatTable(['PROTO', 'LOCAL', 'REMOTE', 'STATE', 'PID', 'PROCESS'], rows, new Set([4])));
     for (const warning of snapshot.warnings) args.runtime.stderr(`note: ${warning}\n`);

@@ -6,6 +6,7 @@ import { parsePositiveInteger } from '../core/validate.js';
 import { UsageError } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
 import { formatTable } from './format.js';
+import { escapeControl } from '../core/terminal.js';
 
 interface ProcsArgs extends GlobalArgs {
   sort: string;
@@ -46,7 +47,7 @@ async function runProcs(args: ArgumentsCamelCase<ProcsArgs>): Promise<void> {
       return;
     }
     const table = rows.map((row) => [
-      row.pid, row.processName, row.sockets, row.listen, row.established, row.timeWait, row.closeWait,
+      row.pid, escapeControl(row.processName), row.sockets, row.listen, row.established, row.timeWait, row.closeWait,
       row.bound, row.udp, row.ephemeral, row.handles === null ? null : `${row.handles}${row.handleSuspect ? ' !' : ''}`,
     ]);
     const headers = ['PID', 'NAME', 'SOCKETS', 'LISTEN', 'EST', 'TIME_WAIT', 'CLOSE_WAIT', 'BOUND', 'UDP', 'EPHEM', 'HANDLES'];

@@ -1,6 +1,7 @@
 // porttop watch: sample at an interval, append each sample to CSV or NDJSON, print a live line with the
 // trend and the time to exhaustion; Ctrl-C ends with a summary. Samples never overlap: the next one
 // starts only after the previous one finished and the rest of the interval passed.
+import { escapeControl } from '../core/terminal.js';
 import { appendFileSync, closeSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
@@ -199,7 +200,7 @@ export function formatSummary(summary: WatchSummary, outPath: string | null): st
     lines.push(`peak: ${summary.peak.range.replace('_', '/')} ${summary.peak.judgedPorts} ports (${summary.peak.judgedPercent}%) at ${summary.peak.time}, verdict ${summary.peak.verdict}`);
     if (summary.firstPorts !== null && summary.lastPorts !== null) lines.push(`${summary.peak.range.replace('_', '/')}: ${summary.firstPorts} ports at the start, ${summary.lastPorts} at the end`);
   }
-  if (summary.peakCulprit) lines.push(`top culprit at the peak: PID ${summary.peakCulprit.pid} (${summary.peakCulprit.name ?? '?'}) with ${summary.peakCulprit.ports ?? 0} ephemeral ports`);
+  if (summary.peakCulprit) lines.push(`top culprit at the peak: PID ${summary.peakCulprit.pid} (${escapeControl(summary.peakCulprit.name ?? '?')}) with ${summary.peakCulprit.ports ?? 0} ephemeral ports`);
   if (summary.finalVerdict) lines.push(`last verdict: ${summary.finalVerdict}${summary.finalVerdict === 'ok' ? '' : ' (run porttop diagnose for the evidence and advice)'}`);
   if (outPath) lines.push(`samples appended to ${outPath}`);
   return `${lines.join('\n')}\n`;

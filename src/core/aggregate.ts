@@ -36,25 +36,27 @@ export function summarizeProcesses(snapshot: Snapshot, ranges: readonly PortRang
   const rows = new Map<number, ProcessRow>();
   const ephemeralPorts = new Map<number, Set<number>>();
   for (const endpoint of snapshot.endpoints) {
-    if (endpoint.pid === null) continue;
-    let row = rows.get(endpoint.pid);
-    if (!row) {
-      const info = snapshot.processes.get(endpoint.pid);
-      const processName = info?.name ?? '?';
-      const handles = info?.handles ?? null;
-      row = {
-        pid: endpoint.pid, processName, sockets: 0, listen: 0, established: 0, timeWait: 0, closeWait: 0,
-        bound: 0, udp: 0, ephemeral: 0, handles, handleSuspect: exceedsHandleRule(processName, handles),
-      };
-      rows.set(endpoint.pid, row);
-    }
-    row.sockets++;
-    countState(row, endpoint);
-    if (usesEphemeralPort(endpoint, lookup)) {
-      let ports = ephemeralPorts.get(endpoint.pid);
-      if (!ports) ephemeralPorts.set(endpoint.pid, (ports = new Set()));
-      // protocol and family each have their own range on Windows, so a port counts once per pair
-      ports.add(endpoint.localPort * 4 + (endpoint.protocol === 'udp' ? 2 : 0) + (endpoint.family === 'ipv6' ? 1 : 0));
+    // a shared socket (forked or inherited) counts for each process that holds it
+    for (const pid of endpoint.holders) {
+      let row = rows.get(pid);
+      if (!row) {
+        const info = snapshot.processes.get(pid);
+        const processName = info?.name ?? '?';
+        const handles = info?.handles ?? null;
+        row = {
+          pid, processName, sockets: 0, listen: 0, established: 0, timeWait: 0, closeWait: 0,
+          bound: 0, udp: 0, ephemeral: 0, handles, handleSuspect: exceedsHandleRule(processName, handles),
+        };
+        rows.set(pid, row);
+      }
+      row.sockets++;
+      countState(row, endpoint);
+      if (usesEphemeralPort(endpoint, lookup)) {
+        let ports = ephemeralPorts.get(pid);
+        if (!ports) ephemeralPorts.set(pid, (ports = new Set()));
+        // protocol and family each have their own range on Windows, so a port counts once per pair
+        ports.add(endpoint.localPort * 4 + (endpoint.protocol === 'udp' ? 2 : 0) + (endpoint.family === 'ipv6' ? 1 : 0));
+      }
     }
   }
   for (const [pid, ports] of ephemeralPorts) rows.get(pid)!.ephemeral = ports.size;

@@ -10,3 +10,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 export function escapeControl(text: string): string {
   return text.replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+/** escapeControl for values that may be missing. */
+export function safeText(text: string | null | undefined): string {
+  return text === null || text === undefined ? '' : escapeControl(text);
+}

@@ -3,6 +3,7 @@
 import { addressOverlap, blocksBind, familyOfAddress, isTimeWait, type Overlap } from './bindconflict.js';
 import { TIME_WAIT_SECONDS } from './explain.js';
 import type { Endpoint, ExcludedRange, PortRange, ProcessInfo, Protocol } from './model.js';
+import { classifyOwner } from './owner.js';
 
 export const WHY_KINDS = [
   'held',
@@ -120,32 +121,27 @@ function isPrivileged(input: WhyInput): boolean {
   return input.unprivilegedPortStart !== null && input.port < input.unprivilegedPortStart && !input.elevated;
 }
 
-/** "PID 1234 node (nginx.service)": the holder as a person recognises it. */
-export function describeHolder(pid: number, processes: ReadonlyMap<number, ProcessInfo>): string {
-  const info = processes.get(pid);
-  const owner = info ? ownerWords(info) : '';
-  return `PID ${pid} ${info?.name ?? '?'}${owner ? ` (${owner})` : ''}`;
+/** PID 4 on Windows is the System process (HTTP.sys); its details are often not readable. */
+function processOf(pid: number, input: WhyInput): ProcessInfo | undefined {
+  return input.processes.get(pid) ?? (input.platform === 'windows' && pid === 4 ? { pid, name: 'System', commandLine: null, startTime: null, handles: null } : undefined);
 }
 
-/** The systemd unit, container or Windows services behind a process, when the backend found them. */
-function ownerWords(info: ProcessInfo): string {
-  const extra = info as ProcessInfo & {
-    unit?: string | null;
-    container?: { runtime: string; id: string } | null;
-    services?: { name: string }[];
-  };
-  const words: string[] = [];
-  if (extra.unit) words.push(`unit ${extra.unit}`);
-  if (extra.container) words.push(`${extra.container.runtime} container ${extra.container.id.slice(0, 12)}`);
-  if (extra.services && extra.services.length > 0) words.push(`service ${extra.services.map((service) => service.name).join(', ')}`);
-  return words.join(', ');
+/** "PID 1234 nginx (systemd service nginx.service)": a holder as a person recognises it. */
+export function describeHolder(pid: number, endpoint: Endpoint | null, input: Pick<WhyInput, 'processes' | 'platform'>): string {
+  const info = processOf(pid, input as WhyInput);
+  const owner = classifyOwner(info, endpoint, input.platform);
+  return `PID ${pid} ${info?.name ?? '?'}${owner ? ` (${owner.description})` : ''}`;
 }
 
-function holderFix(pid: number, port: number, input: WhyInput): string {
-  const info = input.processes.get(pid) as (ProcessInfo & { unit?: string | null; container?: { runtime: string; id: string } | null }) | undefined;
-  if (info?.container) return `${info.container.runtime === 'podman' ? 'podman' : 'docker'} stop ${info.container.id.slice(0, 12)} (it publishes the port), or porttop kill ${port}`;
-  if (info?.unit && info.unit.endsWith('.service')) return `systemctl stop ${info.unit} (a restart policy would bring it back after a kill), or porttop kill ${port}`;
-  return `porttop kill ${port} (stops PID ${pid}), or pick another port: porttop free`;
+function describeHolders(endpoint: Endpoint, input: WhyInput): string {
+  return endpoint.holders.map((pid) => describeHolder(pid, endpoint, input)).join(', ');
+}
+
+/** The command that frees the port at the right level (a service, a container), else porttop kill. */
+function holderFix(endpoint: Endpoint, input: WhyInput): string {
+  const stops = endpoint.holders.map((pid) => classifyOwner(processOf(pid, input), endpoint, input.platform)?.stop).filter((stop): stop is string => Boolean(stop));
+  if (stops.length > 0) return `${[...new Set(stops)].join('; ')} (a plain kill may see it started again), or porttop kill ${input.port}`;
+  return `porttop kill ${input.port} (stops PID ${endpoint.holders.join(', ')}), or pick another port: porttop free`;
 }
 
 function endpointWords(endpoint: Endpoint): string {
@@ -154,7 +150,7 @@ function endpointWords(endpoint: Endpoint): string {
 }
 
 function heldReason(endpoint: Endpoint, input: WhyInput): WhyReason {
-  if (endpoint.pid === null) {
+  if (endpoint.holders.length === 0) {
     return {
       kind: 'held',
       detail: `${endpointWords(endpoint)} is held by a process this user may not see`,
@@ -163,8 +159,8 @@ function heldReason(endpoint: Endpoint, input: WhyInput): WhyReason {
   }
   return {
     kind: 'held',
-    detail: `${describeHolder(endpoint.pid, input.processes)} holds ${endpointWords(endpoint)}`,
-    fix: holderFix(endpoint.pid, input.port, input),
+    detail: `${describeHolders(endpoint, input)} hold${endpoint.holders.length === 1 ? 's' : ''} ${endpointWords(endpoint)}`,
+    fix: holderFix(endpoint, input),
   };
 }
 
@@ -230,7 +226,7 @@ function dynamicReason(port: number, range: PortRange, platform: 'linux' | 'wind
 }
 
 function conflictReason(endpoint: Endpoint, overlap: Overlap, input: WhyInput): WhyReason {
-  const holder = endpoint.pid === null ? 'a process this user may not see' : describeHolder(endpoint.pid, input.processes);
+  const holder = endpoint.holders.length === 0 ? 'a process this user may not see' : describeHolders(endpoint, input);
   const how =
     overlap === 'dual-stack'
       ? `IPv6 [::] is dual-stack here (net.ipv6.bindv6only = ${input.bindV6Only === true ? 1 : 0}), so it also covers IPv4`
@@ -241,7 +237,7 @@ function conflictReason(endpoint: Endpoint, overlap: Overlap, input: WhyInput): 
       : `use another port (porttop free) or stop the other socket (porttop kill ${input.port}); while a wildcard holds the port, no address of its family can share it (nor the wildcard a specific one)`;
   return {
     kind: 'address-conflict',
-    detail: `${holder} holds ${endpointWords(endpoint)}, which overlaps ${input.host}: ${how}`,
+    detail: `${holder} hold${endpoint.holders.length > 1 ? '' : 's'} ${endpointWords(endpoint)}, which overlaps ${input.host}: ${how}`,
     fix,
   };
 }

@@ -18,6 +18,7 @@ const endpoint = (localAddress: string, localPort: number, state: Endpoint['stat
   remotePort: state === 'LISTEN' || state === 'BOUND' || protocol === 'udp' ? null : 50000,
   state: protocol === 'udp' ? null : state,
   pid,
+  holders: pid === null ? [] : [pid],
 });
 const proc = (pid: number, name: string): ProcessInfo => ({ pid, name, commandLine: null, startTime: null, handles: null });
 
@@ -76,6 +77,19 @@ describe('explainBind', () => {
     assert.deepEqual(report.reasons.map((reason) => reason.kind), ['held', 'dynamic-range']);
     assert.match(report.reasons[0]!.detail, /PID 42 node holds TCP 0\.0\.0\.0:40000 LISTEN/);
     assert.match(report.reasons[0]!.fix!, /porttop kill 40000/);
+  });
+
+  it('a held port names every holder and its real owner, with the stop at the right level', () => {
+    const shared = { ...endpoint('0.0.0.0', 80, 'LISTEN', 10), holders: [10, 11] };
+    const report = explainBind(input({
+      port: 80,
+      attempt: inUse,
+      elevated: true,
+      endpoints: [shared],
+      processes: new Map([[10, { ...proc(10, 'nginx'), unit: 'nginx.service' }], [11, { ...proc(11, 'nginx'), unit: 'nginx.service' }]]),
+    }));
+    assert.match(report.reasons[0]!.detail, /PID 10 nginx \(systemd service nginx\.service\), PID 11 nginx \(systemd service nginx\.service\) hold TCP 0\.0\.0\.0:80 LISTEN/);
+    assert.match(report.reasons[0]!.fix!, /^systemctl stop nginx\.service .*or porttop kill 80$/);
   });
 
   it('an in-use port with no visible socket says the holder is hidden when owners are hidden', () => {

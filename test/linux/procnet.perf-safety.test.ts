@@ -46,7 +46,7 @@ function referenceParse(source: ProcNetSource, littleEndian = true): ProcEndpoin
     into.push({
       protocol, family, localAddress, localPort,
       remoteAddress: hasPeer ? remoteAddress : null, remotePort: hasPeer ? remotePort : null,
-      state, pid: null, inode: Number(inode),
+      state, pid: null, holders: [], inode: Number(inode),
     });
     lineStart = lineEnd + 1;
   }
