@@ -1,6 +1,6 @@
 // The porttop library: the questions of the command line as functions over plain data.
 //
-//   import { who, whyBind, freePorts, waitFor } from 'porttop';
+//   import { who, kill, whyBind, freePorts, waitFor } from 'porttop';
 //   const [port] = (await freePorts({ range: '3000-3999' })).ports;
 //
 // Each function opens the backend it needs (on Windows one PowerShell session) and closes it before it
@@ -8,6 +8,7 @@
 // NotPermittedError, a broken backend BackendError. Nothing here prints, exits or sets process.exitCode,
 // and importing it loads neither Ink, React nor yargs.
 import { freePortsWith, type FreeResult } from './api/free.js';
+import { killWith, type KillJson } from './api/kill.js';
 import { parseCount, parseHostAddress, parseOneProtocol, parseSinglePort, spansOf } from './api/options.js';
 import { diagnoseWith, listWith, procsWith, whoWith, type DiagnosisReport, type ProcsRow } from './api/query.js';
 import { waitForWith, type WaitResult } from './api/wait.js';
@@ -17,7 +18,7 @@ import { parseListFilter } from './commands/list.js';
 import { parseSortKey } from './commands/procs.js';
 import type { Protocol } from './core/model.js';
 import type { OwnedEndpoint } from './core/select.js';
-import { parsePortSpan, parsePositiveInteger, parseProtocols } from './core/validate.js';
+import { parsePortSpan, parsePositiveInteger, parseProtocols, parseSignal } from './core/validate.js';
 import type { WaitUntil } from './core/waitfor.js';
 import type { WhyReport } from './core/why.js';
 import { UsageError } from './errors.js';
@@ -29,6 +30,7 @@ export type { WhyKind, WhyReason, WhyReport } from './core/why.js';
 export type { WaitUntil } from './core/waitfor.js';
 export type { WaitResult } from './api/wait.js';
 export type { FreeResult } from './api/free.js';
+export type { KillJson, KillReport, PortReport } from './api/kill.js';
 export type { DiagnosisReport, ProcsRow } from './api/query.js';
 export type { BackendChoice } from './backend.js';
 
@@ -81,6 +83,23 @@ export interface FreePortsOptions {
   proto?: Protocol;
 }
 
+export interface KillOptions {
+  /** first signal, by name ('SIGTERM', 'HUP') or number; default SIGTERM (Windows: always Stop-Process -Force) */
+  signal?: string | number;
+  /** SIGKILL at once */
+  force?: boolean;
+  /** how long to wait before SIGKILL, and for the ports to come free; default 3000 */
+  timeoutMs?: number;
+  /** also stop the owners of mere connections, not only listeners, bound sockets and UDP */
+  allStates?: boolean;
+  /** stop each holder's whole family, topmost first, so a supervisor cannot restart it */
+  tree?: boolean;
+  /** only say what would be stopped */
+  dryRun?: boolean;
+  /** Windows: allow csrss, lsass, services, service hosts and other critical processes */
+  allowCritical?: boolean;
+}
+
 export interface WhyBindOptions {
   /** the address the server would bind, default '0.0.0.0' */
   host?: string;
@@ -91,6 +110,7 @@ export interface WhyBindOptions {
 /** The library's methods over one open backend: for many calls in a row (one PowerShell session on Windows). */
 export interface Porttop extends AsyncDisposable {
   who(ports: PortsInput): Promise<OwnedEndpoint[]>;
+  kill(ports: PortsInput, options?: KillOptions): Promise<KillJson>;
   list(options?: ListOptions): Promise<OwnedEndpoint[]>;
   procs(options?: ProcsOptions): Promise<ProcsRow[]>;
   diagnose(): Promise<DiagnosisReport>;
@@ -102,12 +122,28 @@ export interface Porttop extends AsyncDisposable {
 }
 
 export const WAIT_DEFAULTS = { timeoutMs: 30_000, intervalMs: 250 } as const;
+export const KILL_DEFAULTS = { timeoutMs: 3_000 } as const;
 
 class OpenPorttop implements Porttop {
   constructor(private readonly backend: Backend) {}
 
   who(ports: PortsInput): Promise<OwnedEndpoint[]> {
     return whoWith(this.backend, spansOf(ports));
+  }
+
+  kill(ports: PortsInput, options: KillOptions = {}): Promise<KillJson> {
+    return killWith(this.backend, {
+      spans: spansOf(ports),
+      options: {
+        signal: parseSignal(options.signal ?? 'SIGTERM'),
+        force: options.force === true,
+        timeoutMs: milliseconds(options.timeoutMs ?? KILL_DEFAULTS.timeoutMs, 'timeoutMs', 0),
+        allowCritical: options.allowCritical === true,
+      },
+      allStates: options.allStates === true,
+      tree: options.tree === true,
+      dryRun: options.dryRun === true,
+    }).then((run) => run.json);
   }
 
   list(options: ListOptions = {}): Promise<OwnedEndpoint[]> {
@@ -197,6 +233,16 @@ async function once<T>(options: BackendOptions, work: (porttop: Porttop) => Prom
 export async function who(ports: PortsInput, options: BackendOptions = {}): Promise<OwnedEndpoint[]> {
   spansOf(ports); // bad input fails before a backend starts
   return once(options, (porttop) => porttop.who(ports));
+}
+
+/**
+ * Stops every process holding these ports (SIGTERM, then SIGKILL after timeoutMs), by porttop's kill plan:
+ * protected processes are refused, a reused PID is never signalled, and the ports are looked at again.
+ * Returns `porttop kill --json`: per process the outcome, per port what held it and whether it is free now.
+ */
+export async function kill(ports: PortsInput, options: KillOptions & BackendOptions = {}): Promise<KillJson> {
+  spansOf(ports);
+  return once(options, (porttop) => porttop.kill(ports, options));
 }
 
 /** Every endpoint, filtered: `porttop list --json`. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { startHolder, type Holder } from '../helpers/children.js';
+import { startHolder, waitForExit, type Holder } from '../helpers/children.js';
 import { listenSnippet } from '../helpers/sockets.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,8 +18,9 @@ const linuxOnly = process.platform !== 'linux' && 'uses the Linux backend on rea
 
 const USER_SCRIPT = `
 import * as porttop from 'porttop';
-import { who, list, procs, waitFor, freePorts, whyBind, diagnose, openPorttop, UsageError, PorttopError } from 'porttop';
+import { who, kill, list, procs, waitFor, freePorts, whyBind, diagnose, openPorttop, UsageError, PorttopError } from 'porttop';
 const port = Number(process.argv[2]);
+const victim = Number(process.argv[4]);
 const out = { exports: Object.keys(porttop).sort() };
 out.who = await who(port);
 out.whoColon = (await who(':' + port)).length;
@@ -43,12 +44,16 @@ await again.close();
 await again.close();
 try { await whyBind(70000); } catch (error) { out.usage = [error instanceof UsageError, error instanceof PorttopError, error.exitCode, error.message]; }
 
+out.dryRun = await kill(victim, { dryRun: true });
+out.kill = await kill(':' + victim, { timeoutMs: 5000 });
 out.exitCode = process.exitCode ?? null;
 console.log(JSON.stringify(out));
 `;
 
 const USER_TYPES = `
-import { whyBind, freePorts, openPorttop, UsageError, type WhyReport, type FreeResult, type OwnedEndpoint } from 'porttop';
+import { whyBind, freePorts, kill, openPorttop, UsageError, type WhyReport, type FreeResult, type OwnedEndpoint, type KillJson } from 'porttop';
+const stopped: KillJson = await kill(':3000', { dryRun: true, timeoutMs: 1000 });
+const outcomes: string[] = stopped.processes.map((process) => process.outcome);
 const report: WhyReport = await whyBind(8080, { host: '127.0.0.1', proto: 'tcp' });
 const kinds: string[] = report.reasons.map((reason) => reason.kind);
 const free: FreeResult = await freePorts({ range: '3000-3999', count: 1 });
@@ -58,12 +63,13 @@ const rows: OwnedEndpoint[] = await session.who([8080, '9000-9010']);
 const pid: number | null = rows[0]?.pid ?? null;
 // @ts-expect-error proto is tcp or udp
 await whyBind(80, { proto: 'sctp' });
-console.log(kinds, first, pid, UsageError);
+console.log(kinds, first, pid, outcomes, UsageError);
 `;
 
 describe('the packed library in a temporary project', { skip: linuxOnly }, () => {
   let project = '';
   let holder: Holder<{ port: number }> | undefined;
+  let victim: Holder<{ port: number }> | undefined;
 
   before(() => {
     assert.ok(existsSync(join(ROOT, 'dist/index.js')) && existsSync(join(ROOT, 'dist/index.d.ts')), 'build first (npm test runs tsc before the tests)');
@@ -77,14 +83,16 @@ describe('the packed library in a temporary project', { skip: linuxOnly }, () =>
 
   after(async () => {
     await holder?.stop();
+    await victim?.stop();
     if (project) rmSync(project, { recursive: true, force: true });
   });
 
   it('imports every function, answers from real sockets, and loads no Ink, React or yargs', async () => {
     holder = await startHolder<{ port: number }>(listenSnippet('127.0.0.1'));
+    victim = await startHolder<{ port: number }>(listenSnippet('127.0.0.1'));
     writeFileSync(join(project, 'use.mjs'), USER_SCRIPT);
     const log = join(project, 'imports.log');
-    const run = spawnSync(process.execPath, ['--import', RECORDER, 'use.mjs', String(holder.data.port), String(holder.pid)], {
+    const run = spawnSync(process.execPath, ['--import', RECORDER, 'use.mjs', String(holder.data.port), String(holder.pid), String(victim.data.port)], {
       cwd: project,
       encoding: 'utf8',
       env: { ...process.env, PORTTOP_IMPORT_LOG: log },
@@ -92,7 +100,7 @@ describe('the packed library in a temporary project', { skip: linuxOnly }, () =>
     });
     assert.equal(run.status, 0, run.stderr);
     const out = JSON.parse(run.stdout);
-    for (const name of ['who', 'list', 'procs', 'waitFor', 'freePorts', 'whyBind', 'diagnose', 'openPorttop', 'UsageError', 'NotPermittedError', 'BackendError']) {
+    for (const name of ['who', 'kill', 'list', 'procs', 'waitFor', 'freePorts', 'whyBind', 'diagnose', 'openPorttop', 'UsageError', 'NotPermittedError', 'BackendError']) {
       assert.ok(out.exports.includes(name), `exports ${name}`);
     }
     assert.equal(out.who[0].pid, holder.pid);
@@ -110,6 +118,11 @@ describe('the packed library in a temporary project', { skip: linuxOnly }, () =>
     assert.equal(out.waitListening, true);
     assert.deepEqual(out.session, [1, false]);
     assert.deepEqual(out.usage.slice(0, 3), [true, true, 2]);
+    assert.equal(out.dryRun.processes[0].outcome, 'would-stop');
+    assert.equal(out.kill.processes[0].pid, victim.pid);
+    assert.equal(out.kill.processes[0].outcome, 'stopped');
+    assert.equal(out.kill.ports[0].after.status, 'free');
+    await waitForExit(victim.child, 5_000); // the victim is really gone
     assert.equal(out.exitCode, null, 'the library never sets process.exitCode');
     assert.equal(run.stderr, '', 'the library prints nothing');
 
