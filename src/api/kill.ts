@@ -111,7 +111,12 @@ export async function killWith(backend: Backend, request: KillRequest): Promise<
   const reports: KillReport[] = [];
   if (family && !dryRun) {
     // topmost first, one at a time: a supervisor must be gone before its children, or it restarts them
-    for (const candidate of targets) reports.push(await stopOne(backend, snapshot, candidate, options, dryRun));
+    for (const candidate of targets) {
+      const report = await stopOne(backend, snapshot, candidate, options, dryRun);
+      // a child that ended with its parent (npm forwards SIGTERM) is not a reused PID
+      if (report.outcome === 'gone' && reports.some((earlier) => earlier.outcome === 'stopped')) report.message = 'already gone (it ended with its family)';
+      reports.push(report);
+    }
   } else {
     reports.push(...(await Promise.all(targets.map((candidate) => stopOne(backend, snapshot, candidate, options, dryRun)))));
   }

@@ -6,7 +6,7 @@ import type { KillPlan, PortFinding, PortOutcome } from '../core/killplan.js';
 import type { KillOptions } from '../core/model.js';
 import { safeText } from '../core/terminal.js';
 import { parsePortSpans, parseSeconds, parseSignal, rejectFlagValues, type PortSpan } from '../core/validate.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
 
@@ -47,6 +47,8 @@ export const killCommand: CommandModule<GlobalArgs, KillArgs> = {
 
 async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
   rejectFlagValues(args.rawArgs ?? [], FLAGS);
+  const signalGiven = (args.rawArgs ?? []).some((argument) => argument === '--signal' || argument.startsWith('--signal='));
+  if (args.force && signalGiven) throw new UsageError(`conflicting --force and --signal '${args.signal}': --force sends SIGKILL at once; give one of them`);
   const spans = parsePortSpans(args.ports);
   const options: KillOptions = {
     signal: parseSignal(args.signal),

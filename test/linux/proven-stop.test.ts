@@ -102,6 +102,23 @@ describe('a proven stop', { skip: !LINUX && 'needs Linux' }, () => {
     assert.ok(alive(wrapper.pid), 'the session leader above the family is left alone');
   });
 
+  it('a connection left in TIME_WAIT on the port does not count as held, and is mentioned', async () => {
+    const server = await startHolder<number>(`import net from 'node:net'; const s = net.createServer((c) => c.on('error', () => {})).listen(0, '127.0.0.1', () => ready(s.address().port)); setInterval(() => {}, 1000);`);
+    const { connect } = await import('node:net');
+    const client = connect(server.data, '127.0.0.1');
+    client.on('end', () => client.end());
+    client.on('error', () => {});
+    await new Promise((resolve) => client.once('connect', resolve));
+    try {
+      const run = await runCli(['kill', String(server.data)]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, new RegExp(`^port ${server.data} is free \\(1 TIME_WAIT socket left: they hold no listener and go by themselves\\)$`, 'm'));
+    } finally {
+      client.destroy();
+      await server.stop();
+    }
+  });
+
   it("refuses every ancestor of porttop: a listener that runs `sh -c 'porttop kill PORT'` on its own port", async () => {
     const source = `
 import socket, subprocess, json, sys
@@ -143,7 +160,7 @@ while True: time.sleep(1)
   });
 
   it('bad flags exit 2 with one line: a missing value, a value on a flag, an unknown signal', async () => {
-    for (const args of [['kill', '80', '--timeout', '--force'], ['kill', '80', '--force=maybe'], ['kill', '80', '--signal', '99'], ['kill', '80', '--tree=yes'], ['kill', '80', '--signal']]) {
+    for (const args of [['kill', '80', '--timeout', '--force'], ['kill', '80', '--force=maybe'], ['kill', '80', '--signal', '99'], ['kill', '80', '--tree=yes'], ['kill', '80', '--signal'], ['kill', '80', '--force', '--signal', 'HUP'], ['kill', '80', '--bogus']]) {
       const run = await runCli(args);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
