@@ -13,12 +13,11 @@ import { parseCount, parseHostAddress, parseOneProtocol, parseSinglePort, spansO
 import { diagnoseWith, listWith, procsWith, whoWith, type DiagnosisReport, type ProcsRow } from './api/query.js';
 import { waitForWith, type WaitResult } from './api/wait.js';
 import { whyBindWith } from './api/why.js';
-import { openBackend, parseBackendChoice, type Backend, type BackendChoice } from './backend.js';
-import { parseListFilter } from './commands/list.js';
-import { parseSortKey } from './commands/procs.js';
+import { parseBackendChoice, type Backend, type BackendChoice } from './backend.js';
+import { openBackend } from './openBackend.js';
 import type { Protocol } from './core/model.js';
 import type { OwnedEndpoint } from './core/select.js';
-import { parsePortSpan, parsePositiveInteger, parseProtocols, parseSignal } from './core/validate.js';
+import { parseEndpointFilter, parsePortSpan, parsePositiveInteger, parseProtocols, parseSignal, parseSortKey } from './core/validate.js';
 import type { WaitUntil } from './core/waitfor.js';
 import type { WhyReport } from './core/why.js';
 import { UsageError } from './errors.js';
@@ -147,7 +146,7 @@ class OpenPorttop implements Porttop {
   }
 
   list(options: ListOptions = {}): Promise<OwnedEndpoint[]> {
-    const filter = parseListFilter({
+    const filter = parseEndpointFilter({
       proto: options.proto,
       family: options.family,
       state: options.state,

@@ -4,7 +4,7 @@ import type { Backend } from '../backend.js';
 import { diagnosisJson } from '../commands/diagnose.js';
 import { procsJsonRow } from '../commands/procs.js';
 import { sortProcessRows, summarizeProcesses, SORT_KEYS, type ProcessRow, type SortKey } from '../core/aggregate.js';
-import { diagnose, EVENT_WINDOW_MINUTES, type Diagnosis, type RangeDiagnosis } from '../core/diagnose.js';
+import { diagnose, EVENT_WINDOW_MINUTES, type Diagnosis, type RangeDiagnosis } from '../core/diagnose/index.js';
 import type { ExhaustionEvents } from '../core/model.js';
 import { endpointsOnPorts, filterEndpoints, withProcessNames, type EndpointFilter, type OwnedEndpoint } from '../core/select.js';
 import { portsOfSpans, type PortSpan } from '../core/validate.js';
