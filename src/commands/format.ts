@@ -1,6 +1,7 @@
 // Plain-text output helpers: aligned columns and endpoint addresses. A dozen lines do what a table
 // library would, without pulling one into the start-up path of `who` and `list`.
 import type { Endpoint } from '../core/model.js';
+import type { PortSpan } from '../core/validate.js';
 
 export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number | null)[])[], rightAligned: ReadonlySet<number> = new Set()): string {
   const cells = rows.map((row) => row.map((cell) => (cell === null ? '-' : String(cell))));
@@ -29,4 +30,10 @@ export function formatRemote(endpoint: Endpoint): string {
 
 export function formatProtocol(endpoint: Endpoint): string {
   return endpoint.family === 'ipv6' ? `${endpoint.protocol.toUpperCase()}6` : endpoint.protocol.toUpperCase();
+}
+
+/** "port 8080" / "ports 8080, 9000-9010": the subject of who's and kill's sentences. */
+export function describeSpans(spans: readonly PortSpan[]): string {
+  const words = spans.map((span) => (span.from === span.to ? `${span.from}` : `${span.from}-${span.to}`));
+  return `${spans.length === 1 && spans[0]!.from === spans[0]!.to ? 'port' : 'ports'} ${words.join(', ')}`;
 }

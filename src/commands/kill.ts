@@ -2,13 +2,14 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { killWith, type KillReport } from '../api/kill.js';
 import type { FamilyPlan } from '../core/family.js';
-import type { KillPlan, PortFinding, PortOutcome } from '../core/killplan.js';
+import { describePortOutcome, type KillPlan, type PortFinding, type PortOutcome } from '../core/killplan.js';
 import type { KillOptions } from '../core/model.js';
 import { safeText } from '../core/terminal.js';
 import { parsePortSpans, parseSeconds, parseSignal, rejectFlagValues, type PortSpan } from '../core/validate.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { describeSpans } from './format.js';
 
 // the shapes of `kill --json` live with the stop itself (src/api/kill.ts), which the library shares
 export { RESPAWN_SETTLE_MS, type KillJson, type KillReport, type PortReport } from '../api/kill.js';
@@ -92,7 +93,7 @@ function printPorts(runtime: Runtime, plan: KillPlan, byPort: ReadonlyMap<number
   for (const found of plan.ports) {
     const outcome = byPort.get(found.port);
     if (outcome) {
-      const line = describeOutcome(outcome, platform);
+      const line = safeText(describePortOutcome(outcome, platform));
       (outcome.status === 'free' ? runtime.stdout : runtime.stderr)(`${line}\n`);
     } else if (found.holders.length === 0 || !verified) {
       const line = describeFinding(found, platform);
@@ -114,17 +115,6 @@ function describeFinding(found: PortFinding, platform: 'linux' | 'windows'): str
   return `port ${found.port}: ${parts.join('; ')}`;
 }
 
-function describeOutcome(outcome: PortOutcome, platform: 'linux' | 'windows'): string {
-  const timeWait = outcome.timeWait > 0 ? ` (${outcome.timeWait} TIME_WAIT socket${outcome.timeWait === 1 ? '' : 's'} left: they hold no listener and go by themselves)` : '';
-  if (outcome.status === 'free') return `port ${outcome.port} is free${timeWait}`;
-  if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user: run porttop as ${runAs(platform)}`;
-  const holders = outcome.holders.map((holder) => {
-    const restarted = holder.restartedBy ? ` (restarted by PID ${holder.restartedBy.pid} ${safeText(holder.restartedBy.name)}: stop that, or use --tree)` : '';
-    return `PID ${holder.pid} ${safeText(holder.processName)}${restarted}`;
-  });
-  return `port ${outcome.port} is still held by ${holders.join(', ')}`;
-}
-
 function describeFamily(family: FamilyPlan): string {
   const lines = ['--tree would stop this family, topmost first:'];
   for (const member of family.order) {
@@ -143,9 +133,4 @@ function isFailure(report: KillReport): boolean {
 function describeReport(report: KillReport): string {
   const ports = report.ports.length === 0 ? 'family' : `port${report.ports.length === 1 ? '' : 's'} ${report.ports.join(', ')}`;
   return `PID ${report.pid} ${safeText(report.processName)} (${ports}): ${safeText(report.message)}`;
-}
-
-function describeSpans(spans: readonly PortSpan[]): string {
-  const words = spans.map((span) => (span.from === span.to ? `${span.from}` : `${span.from}-${span.to}`));
-  return `${spans.length === 1 && spans[0]!.from === spans[0]!.to ? 'port' : 'ports'} ${words.join(', ')}`;
 }

@@ -186,3 +186,18 @@ function restarter(pid: number, after: Snapshot, before: ReadonlyMap<number, Kil
   for (const ancestor of chain) if (stoppedParents.has(ancestor.pid)) return ancestor;
   return null;
 }
+
+/**
+ * "port 3000 is free", "port 3000 is still held by PID 4188 node (restarted by PID 4110 nodemon: stop
+ * that, or use --tree)": the proof after a stop, in words. Raw process text: callers escape it.
+ */
+export function describePortOutcome(outcome: PortOutcome, platform: 'linux' | 'windows'): string {
+  const timeWait = outcome.timeWait > 0 ? ` (${outcome.timeWait} TIME_WAIT socket${outcome.timeWait === 1 ? '' : 's'} left: they hold no listener and go by themselves)` : '';
+  if (outcome.status === 'free') return `port ${outcome.port} is free${timeWait}`;
+  if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user: run porttop as ${platform === 'windows' ? 'Administrator' : 'root (sudo)'}`;
+  const holders = outcome.holders.map((holder) => {
+    const restarted = holder.restartedBy ? ` (restarted by PID ${holder.restartedBy.pid} ${holder.restartedBy.name}: stop that, or use --tree)` : '';
+    return `PID ${holder.pid} ${holder.processName}${restarted}`;
+  });
+  return `port ${outcome.port} is still held by ${holders.join(', ')}`;
+}

@@ -75,7 +75,7 @@ describe('porttop bin end to end', { skip: !canRun && 'needs root and ip netns (
       // nobody cannot even see the owner of a root process's socket: porttop says so instead of "nothing"
       const hidden = runBin(['kill', '18081'], [...ns.prefix, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
       assert.equal(hidden.code, 5, hidden.stderr);
-      assert.match(hidden.stderr, /^port 18081 is still held by a process hidden from this user: run porttop as root \(sudo\)\n$/);
+      assert.match(hidden.stderr, /^port 18081 is still held by a process hidden from this user: run porttop as root \(sudo\)\n/);
       const who = runBin(['who', '18081'], [...ns.prefix, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
       assert.match(who.stdout, /no owning process[\s\S]*owner hidden[\s\S]*note: owners of \d+ sockets hidden: run as root/);
       const run = bin('kill', '18081', '--json');
