@@ -66,7 +66,7 @@ async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
       runtime.exitCode = EXIT.notFound;
       if (args.json) printJson(runtime, run.json);
       else {
-        runtime.stdout(plan.ports.length === 0 ? `nothing uses ${describeSpans(spans)}\n` : plan.ports.map((found) => `${describeFinding(found, backend.platform)}\n`).join(''));
+        runtime.stdout(plan.ports.length === 0 ? `nothing uses ${describeSpans(spans)}\n` : findingLines(plan.ports, backend.platform).map((line) => `${line}\n`).join(''));
         for (const warning of run.json.warnings) runtime.stderr(`note: ${warning}\n`);
       }
       return;
@@ -90,16 +90,30 @@ async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
 }
 
 function printPorts(runtime: Runtime, plan: KillPlan, byPort: ReadonlyMap<number, PortOutcome>, platform: 'linux' | 'windows', verified: boolean): void {
+  const unverified: PortFinding[] = [];
   for (const found of plan.ports) {
     const outcome = byPort.get(found.port);
     if (outcome) {
       const line = safeText(describePortOutcome(outcome, platform));
       (outcome.status === 'free' ? runtime.stdout : runtime.stderr)(`${line}\n`);
-    } else if (found.holders.length === 0 || !verified) {
-      const line = describeFinding(found, platform);
-      (found.hidden > 0 ? runtime.stderr : runtime.stdout)(`${line}\n`);
-    }
+    } else if (found.holders.length === 0 || !verified) unverified.push(found);
   }
+  for (const line of findingLines(unverified, platform)) (/hidden/.test(line) ? runtime.stderr : runtime.stdout)(`${line}\n`);
+}
+
+/**
+ * A line per port named on its own or held; ports a range only covers, with nothing to stop on them
+ * (connections, TIME_WAIT), are counted in one line instead of a line each.
+ */
+function findingLines(findings: readonly PortFinding[], platform: 'linux' | 'windows'): string[] {
+  const lines: string[] = [];
+  let quiet = 0;
+  for (const found of findings) {
+    if (!found.named && found.holders.length === 0 && found.hidden === 0) quiet++;
+    else lines.push(describeFinding(found, platform));
+  }
+  if (quiet > 0) lines.push(`${quiet} more port${quiet === 1 ? '' : 's'} in the range${quiet === 1 ? ' has' : 's have'} only connections or TIME_WAIT sockets: nothing to stop (see porttop who)`);
+  return lines;
 }
 
 const runAs = (platform: 'linux' | 'windows') => (platform === 'windows' ? 'Administrator' : 'root (sudo)');

@@ -5,7 +5,7 @@ import { parsePortSpans, parseProtocols, parseSeconds } from '../core/validate.j
 import { EXIT, UsageError } from '../errors.js';
 import { escapeControl } from '../core/terminal.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
-import { formatAddress } from './format.js';
+import { formatAddress } from '../core/labels.js';
 
 interface WaitArgs extends GlobalArgs {
   ports: string[];

@@ -1,9 +1,9 @@
 // porttop watch: sample at an interval, append each sample to CSV or NDJSON, print a live line with the
 // trend and the time to exhaustion; Ctrl-C ends with a summary. Samples never overlap: the next one
 // starts only after the previous one finished and the rest of the interval passed.
-import { escapeControl } from '../core/terminal.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { plural, rangeKey, VERDICT_LABELS } from '../core/labels.js';
+import { escapeControl } from '../core/terminal.js';
 import { formatDuration } from '../core/trend.js';
 import { worstRange } from '../core/usage.js';
 import { INTERVAL_LIMITS, parseInterval, parseOutFile, parsePositiveInteger, type OutFormat } from '../core/validate.js';

@@ -32,6 +32,8 @@ export interface KillCandidate {
 /** What one asked port looked like before the stop. */
 export interface PortFinding {
   port: number;
+  /** named on its own (`kill 8080`), not only covered by a range (`kill 8000-8099`) */
+  named: boolean;
   /** visible processes holding it (listeners, bound sockets, UDP; with --all-states also connections) */
   holders: number[];
   /** sockets on it that hold the port but whose holder this user may not see */
@@ -65,8 +67,9 @@ export function planKill(snapshot: Snapshot, spans: readonly PortSpan[], options
   const hiddenPossible = (snapshot.hiddenOwners ?? 0) > 0;
   const ports: PortFinding[] = [];
   const portsOf = new Map<number, Set<number>>();
+  const named = new Set(spans.filter((span) => span.from === span.to).map((span) => span.from));
   for (const port of reportedPorts(spans, onPorts)) {
-    const finding: PortFinding = { port, holders: [], hidden: 0, connections: 0, unowned: 0 };
+    const finding: PortFinding = { port, named: named.has(port), holders: [], hidden: 0, connections: 0, unowned: 0 };
     const holders = new Set<number>();
     for (const endpoint of onPorts) {
       if (endpoint.localPort !== port) continue;

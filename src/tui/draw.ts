@@ -2,7 +2,7 @@
 // so the layout at 80 columns is unit-tested without rendering.
 import { escapeControl } from '../core/terminal.js';
 import type { ProcessRow, SortKey } from '../core/aggregate.js';
-import { commandLineText, ELLIPSIS, printable } from '../core/labels.js';
+import { commandLineText, ELLIPSIS } from '../core/labels.js';
 
 export const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
 
@@ -129,7 +129,7 @@ export function layoutTable(rows: readonly ProcessRow[], width: number, sortKey:
       compose(
         selected ? '>' : ' ',
         String(row.pid),
-        printable(row.processName),
+        row.processName,
         NUMBER_COLUMNS.map((column) => column.value(row)),
         row.commandLine === null ? '-' : commandLineText(row.commandLine),
       ),
