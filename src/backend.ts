@@ -27,6 +27,11 @@ export interface SnapshotOptions {
    * reading connections. Other TCP states may be missing from such a snapshot.
    */
   listenersOnly?: boolean;
+  /**
+   * false: endpoints only, no owners (processes empty, every pid null). `porttop wait` looks many times
+   * and needs owners only to name them at the end; on Linux the owner scan is most of a snapshot's cost.
+   */
+  owners?: boolean;
 }
 
 export interface Backend {

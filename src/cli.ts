@@ -1,6 +1,7 @@
 // The command line: composes every command module, turns typed errors into exit codes.
 import type { Argv, CommandModule } from 'yargs';
 import { runFastPath } from './cli-fast-path.js';
+import { completionCommand } from './commands/completion.js';
 import { addGlobalOptions, type GlobalArgs } from './commands/common.js';
 import { isTableCommand } from './commands/define.js';
 import { EXIT, PorttopError, UsageError } from './errors.js';
@@ -22,17 +23,25 @@ const COMMANDS: Record<string, () => Promise<AnyCommand>> = {
   range: async () => (await import('./commands/range.js')).rangeCommand as AnyCommand,
   diagnose: async () => (await import('./commands/diagnose.js')).diagnoseCommand as AnyCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand as AnyCommand,
+  why: async () => (await import('./commands/why.js')).whyCommand as AnyCommand,
+  wait: async () => (await import('./commands/wait.js')).waitCommand as AnyCommand,
+  free: async () => (await import('./commands/free.js')).freeCommand as AnyCommand,
 };
 
 async function buildParser() {
   // loaded on demand: plain calls of table-defined commands never need it (see cli-fast-path.ts)
   const [{ default: yargs }, commands] = await Promise.all([import('yargs'), Promise.all(Object.values(COMMANDS).map((load) => load()))]);
   // the runtime arrives through parse's context, so every command sees GlobalArgs
-  let parser = (addGlobalOptions(yargs()) as unknown as Argv<GlobalArgs>)
+  const base = addGlobalOptions(yargs()) as unknown as Argv<GlobalArgs>;
+  const showScript = showScriptOf(base);
+  let parser = base
     .scriptName('porttop')
     .usage('$0 [command]\n\nWhich process holds a port, stop it safely, and watch ephemeral-port exhaustion.');
   for (const command of commands) parser = parser.command(command);
-  return parser
+  parser = parser
+    // --get-yargs-completions for the script; its command word is one nobody types (see completion.ts)
+    .completion(HIDDEN_COMPLETION_COMMAND, false)
+    .command(completionCommand(() => showScript.call(parser, 'porttop', 'completion')))
     .strict()
     .exitProcess(false)
     .help()
@@ -46,6 +55,14 @@ async function buildParser() {
       if (error && error.name !== 'YError') throw error;
       throw new UsageError(`${(message ?? error?.message ?? 'bad arguments').replace(/\s*\n\s*/g, ' ')} (see porttop --help)`);
     });
+  return parser;
+}
+
+const HIDDEN_COMPLETION_COMMAND = '__yargs-completion';
+
+/** yargs' showCompletionScript($0, cmd): its types omit the parameters that name the command in the script's comment. */
+function showScriptOf(parser: Argv<GlobalArgs>): (this: Argv<GlobalArgs>, $0: string, command: string) => unknown {
+  return parser.showCompletionScript as unknown as (this: Argv<GlobalArgs>, $0: string, command: string) => unknown;
 }
 
 export interface MainOptions {

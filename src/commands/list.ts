@@ -24,7 +24,7 @@ export const listCommand = defineCommand<ListArgs>({
     family: { type: 'string', describe: FAMILY_CHOICES },
     state: { type: 'string', describe: 'TCP state, e.g. LISTEN, ESTABLISHED, TIME_WAIT, CLOSE_WAIT, BOUND' },
     pid: { type: 'string', describe: 'only this process' },
-    port: { type: 'string', describe: 'local or remote port' },
+    port: { type: 'string', describe: 'local or remote port, or a range (8000-8099)' },
   },
   examples: [
     ['$0 list --state TIME_WAIT', 'every TIME_WAIT socket'],
@@ -70,7 +70,7 @@ function describeFilter(filter: ParsedEndpointFilter): string {
     filter.family && `--family ${filter.family}`,
     filter.state && `--state ${filter.state}`,
     filter.pid !== undefined && `--pid ${filter.pid}`,
-    filter.port !== undefined && `--port ${filter.port}`,
+    filter.ports !== undefined && `--port ${filter.ports.map((span) => (span.from === span.to ? `${span.from}` : `${span.from}-${span.to}`)).join(',')}`,
   ].filter(Boolean);
   return flags.length > 0 ? ` matches ${flags.join(' ')}` : ' found';
 }

@@ -128,6 +128,8 @@ export interface ExcludedRange {
   family: Family;
   start: number;
   end: number;
+  /** netsh marks exclusions an administrator (or an installer) added with `*`; the others are reserved at run time (Hyper-V, WSL, Docker, winnat) */
+  administered?: boolean;
 }
 
 /** Windows System-log evidence of port exhaustion (Tcpip events 4227, 4231, 4266). */

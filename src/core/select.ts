@@ -13,6 +13,8 @@ export interface EndpointFilter {
   state?: TcpState;
   pid?: number;
   port?: number;
+  /** local or remote port in one of these spans (`list --port 8000-8099`) */
+  ports?: readonly PortSpan[];
 }
 
 /** `porttop list` filters; a port matches the local or the remote port. */
@@ -23,7 +25,8 @@ export function filterEndpoints(endpoints: readonly Endpoint[], filter: Endpoint
       (filter.family === undefined || endpoint.family === filter.family) &&
       (filter.state === undefined || endpoint.state === filter.state) &&
       (filter.pid === undefined || endpoint.holders.includes(filter.pid)) &&
-      (filter.port === undefined || endpoint.localPort === filter.port || endpoint.remotePort === filter.port),
+      (filter.port === undefined || endpoint.localPort === filter.port || endpoint.remotePort === filter.port) &&
+      (filter.ports === undefined || portInSpans(endpoint.localPort, filter.ports) || (endpoint.remotePort !== null && portInSpans(endpoint.remotePort, filter.ports))),
   );
 }
 

@@ -31,9 +31,9 @@ export function parsePort(value: unknown, what = 'port'): number {
   return port;
 }
 
-/** "8080" -> 8080..8080; "8000-8099" -> 8000..8099. */
+/** "8080" and ":8080" -> 8080..8080; "8000-8099" -> 8000..8099. */
 export function parsePortSpan(value: unknown): PortSpan {
-  const text = String(value ?? '').trim();
+  const text = String(value ?? '').trim().replace(/^:(?=\d)/, '');
   const dash = text.indexOf('-', 1);
   if (dash === -1) {
     const port = parsePortOrExplain(text, text);
@@ -176,7 +176,8 @@ export interface ParsedEndpointFilter {
   family?: Family;
   state?: TcpState;
   pid?: number;
-  port?: number;
+  /** one span: `--port 8080` or `--port 8000-8099` (local or remote port) */
+  ports?: PortSpan[];
 }
 
 export function parseEndpointFilter(args: { proto?: unknown; family?: unknown; state?: unknown; pid?: unknown; port?: unknown }): ParsedEndpointFilter {
@@ -191,7 +192,7 @@ export function parseEndpointFilter(args: { proto?: unknown; family?: unknown; s
   }
   if (args.state !== undefined) filter.state = parseState(args.state);
   if (args.pid !== undefined) filter.pid = parsePid(args.pid);
-  if (args.port !== undefined) filter.port = parsePort(args.port, '--port');
+  if (args.port !== undefined) filter.ports = [parsePortSpan(args.port)];
   return filter;
 }
 

@@ -63,6 +63,7 @@ export class LinuxBackend implements Backend {
     const takenAt = new Date().toISOString();
     const warnings: string[] = [];
     const endpoints = await this.readEndpoints(options.localPorts, options.listenersOnly === true);
+    if (options.owners === false) return { takenAt, endpoints, processes: new Map(), warnings, hiddenOwners: 0 };
 
     const wanted = new Set<number>();
     for (const endpoint of endpoints) if (endpoint.inode !== 0) wanted.add(endpoint.inode);

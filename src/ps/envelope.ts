@@ -224,7 +224,9 @@ export function toExcludedRanges(data: unknown): ExcludedRange[] {
     const start = integer(row.start, 0, 65535);
     const end = integer(row.end, 0, 65535);
     if (start === null || end === null || end < start) continue;
-    ranges.push({ protocol: protocolOf(row.protocol), family: familyName(row.family), start, end });
+    const range: ExcludedRange = { protocol: protocolOf(row.protocol), family: familyName(row.family), start, end };
+    if (typeof row.administered === 'boolean') range.administered = row.administered;
+    ranges.push(range);
   }
   return ranges;
 }

@@ -65,6 +65,8 @@ describe('selection', () => {
   it('list filters combine; a port filter matches local or remote', () => {
     assert.equal(filterEndpoints(endpoints, { port: 8080 }).length, 4);
     assert.equal(filterEndpoints(endpoints, { port: 8080, state: 'ESTABLISHED', pid: 200 }).length, 1);
+    assert.equal(filterEndpoints(endpoints, { ports: [{ from: 8080, to: 8080 }] }).length, 4);
+    assert.equal(filterEndpoints(endpoints, { ports: [{ from: 40001, to: 40002 }] }).length, 3, 'a range matches local and remote ports');
     assert.equal(filterEndpoints(endpoints, { protocol: 'udp', family: 'ipv6' }).length, 2);
   });
 });

@@ -80,7 +80,7 @@ describe('ranges, excluded ranges, events, kill outcome', () => {
 
   test('toExcludedRanges keeps well-formed rows', () => {
     assert.deepEqual(toExcludedRanges([{ protocol: 'tcp', family: 'ipv4', start: 8000, end: 8099, administered: false }, { protocol: 'tcp', family: 'ipv4', start: 9, end: 1 }]), [
-      { protocol: 'tcp', family: 'ipv4', start: 8000, end: 8099 },
+      { protocol: 'tcp', family: 'ipv4', start: 8000, end: 8099, administered: false },
     ]);
   });
 
