@@ -7,6 +7,7 @@ import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
 import { procsCommand } from './commands/procs.js';
 import { rangeCommand } from './commands/range.js';
+import { serveCommand } from './commands/serve.js';
 import { topCommand } from './commands/top.js';
 import { watchCommand } from './commands/watch.js';
 import { whoCommand } from './commands/who.js';
@@ -28,6 +29,7 @@ async function buildParser() {
     .command(rangeCommand)
     .command(diagnoseCommand)
     .command(watchCommand)
+    .command(serveCommand)
     .strict()
     .exitProcess(false)
     .help()

@@ -1,0 +1,118 @@
+// porttop serve: a Prometheus exporter. Collects a snapshot and a diagnosis every --interval seconds and
+// serves /metrics, /healthz and / until SIGINT or SIGTERM. The work is in src/serve/.
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Backend } from '../backend.js';
+import { parsePositiveInteger, parseSeconds } from '../core/validate.js';
+import { NotPermittedError, UsageError } from '../errors.js';
+import { Collector } from '../serve/collector.js';
+import { DEFAULT_LISTEN, formatAuthority, parseListen, type ListenAddress } from '../serve/listen.js';
+import { createExporterMetrics } from '../serve/metrics.js';
+import { closeServer, createExporterServer, listen } from '../serve/server.js';
+import { withBackend, type GlobalArgs } from './common.js';
+
+interface ServeArgs extends GlobalArgs {
+  listen: string;
+  interval: string;
+  top: string;
+}
+
+export const DEFAULT_SERVE_INTERVAL_SECONDS = 15;
+export const MIN_SERVE_INTERVAL_SECONDS = 0.5;
+export const MAX_SERVE_INTERVAL_SECONDS = 3600;
+export const DEFAULT_TOP = 10;
+/** More series than this per metric is what Prometheus' advice calls a cardinality problem. */
+export const MAX_TOP = 100;
+
+export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
+  command: 'serve',
+  describe: 'Prometheus exporter: /metrics, /healthz (127.0.0.1:9465 by default)',
+  builder: (yargs) =>
+    (yargs as Argv<GlobalArgs>)
+      .option('listen', { type: 'string', default: DEFAULT_LISTEN, describe: 'HOST:PORT to serve on; 0.0.0.0:9465 or [::]:9465 exposes process names to the network' })
+      .option('interval', { type: 'string', default: String(DEFAULT_SERVE_INTERVAL_SECONDS), describe: 'seconds between collections (a scrape never collects)' })
+      .option('top', { type: 'string', default: String(DEFAULT_TOP), describe: 'series for this many processes and destinations at most' })
+      .example('$0 serve', 'serve http://127.0.0.1:9465/metrics, collecting every 15 s')
+      .example('$0 serve --listen 0.0.0.0:9465 --interval 30', 'for a Prometheus on another machine') as Argv<ServeArgs>,
+  handler: (args) => runServe(args),
+};
+
+async function runServe(args: ArgumentsCamelCase<ServeArgs>): Promise<void> {
+  // every input is checked before the backend is opened
+  const address = parseListen(args.listen);
+  const intervalMs = parseSeconds(args.interval, '--interval', MIN_SERVE_INTERVAL_SECONDS, MAX_SERVE_INTERVAL_SECONDS) * 1000;
+  const top = parsePositiveInteger(args.top, '--top', MAX_TOP);
+  const { runtime } = args;
+  await withBackend(args, async (backend) => {
+    const metrics = createExporterMetrics();
+    const collector = new Collector(backend, runtime, intervalMs, {
+      collected: (collection) => metrics.update(collection, top),
+      failed: (error, durationSeconds) => {
+        metrics.collectFailed(durationSeconds);
+        runtime.stderr(`porttop serve: collection failed, serving the last good one: ${error instanceof Error ? error.message : String(error)}\n`);
+      },
+    });
+    const server = createExporterServer({ registry: metrics.all, health: () => collector.health() });
+    const stop = stopRequested();
+    try {
+      let bound;
+      try {
+        bound = await listen(server, address.host, address.port);
+      } catch (error) {
+        throw await explainListenFailure(error as NodeJS.ErrnoException, address, backend);
+      }
+      const authority = formatAuthority(address.host, bound.port);
+      runtime.stdout(`porttop serve: http://${authority}/metrics (collecting every ${intervalMs / 1000} s, top ${top})\n`);
+      collector.start();
+      await stop.promise;
+      await collector.stop();
+      await closeServer(server);
+    } finally {
+      stop.dispose();
+    }
+  });
+}
+
+/** One line: for a busy port, which process holds it, found with porttop's own lookup. */
+async function explainListenFailure(error: NodeJS.ErrnoException, address: ListenAddress, backend: Backend): Promise<Error> {
+  const where = formatAuthority(address.host, address.port);
+  if (error.code === 'EADDRINUSE') {
+    const holders = await listenersOn(backend, address.port).catch(() => []);
+    const who = holders.length > 0 ? holders.join(', ') : 'a process porttop cannot see (run as root to name it)';
+    return new UsageError(`cannot listen on ${where}: port ${address.port} is in use by ${who}; choose another --listen`);
+  }
+  if (error.code === 'EACCES') return new NotPermittedError(`cannot listen on ${where}: ports below 1024 need root (or CAP_NET_BIND_SERVICE); choose a higher --listen port`);
+  if (error.code === 'EADDRNOTAVAIL') return new UsageError(`invalid --listen '${where}': no network interface of this machine has that address`);
+  return new UsageError(`cannot listen on ${where}: ${error.code ?? error.message}`);
+}
+
+async function listenersOn(backend: Backend, port: number): Promise<string[]> {
+  const snapshot = await backend.snapshot({ localPorts: new Set([port]) });
+  const names = new Set<string>();
+  for (const endpoint of snapshot.endpoints) {
+    if (endpoint.protocol !== 'tcp' || endpoint.localPort !== port || endpoint.state !== 'LISTEN' || endpoint.pid === null) continue;
+    const name = snapshot.processes.get(endpoint.pid)?.name ?? '?';
+    names.add(`PID ${endpoint.pid} (${escapeControl(name)})`);
+  }
+  return [...names];
+}
+
+/** Text from processes is shown to a person with control characters escaped. */
+function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Resolves on the first SIGINT or SIGTERM; serve then stops cleanly and exits 0. */
+function stopRequested() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  const onSignal = () => resolve();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    promise,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

@@ -1,0 +1,146 @@
+// The collection loop of `porttop serve`: one snapshot and diagnosis every interval, never two at once.
+// A scrape never collects; it reads what the last good collection left. A failed collection keeps
+// that data, counts the error, and makes /healthz fail.
+import type { Backend } from '../backend.js';
+import { diagnoseBackend } from '../commands/diagnose.js';
+import type { Diagnosis } from '../core/diagnose.js';
+import type { ExcludedRange, PortRange, Snapshot } from '../core/model.js';
+import { estimateTrend, TREND_WINDOW_SAMPLES, type TrendPoint } from '../core/trend.js';
+import { exhaustionTarget, rangeKey } from '../core/watchsample.js';
+import type { Runtime } from '../runtime.js';
+
+/** Health fails when the last good collection is older than this many intervals. */
+export const STALE_AFTER_INTERVALS = 3;
+
+export interface Collection {
+  snapshot: Snapshot;
+  diagnosis: Diagnosis;
+  ranges: PortRange[];
+  /** Windows excluded port ranges; null where the OS has none */
+  excludedRanges: ExcludedRange[] | null;
+  /** Tcpip exhaustion events counted since serve started, by id; null where the OS has no such log */
+  eventsSinceStart: Record<string, number> | null;
+  /** seconds until each range (by rangeKey) is exhausted at its current growth; absent when not growing */
+  etaSeconds: Map<string, number>;
+  /** when the collection finished, ms since the epoch */
+  finishedAtMs: number;
+  durationSeconds: number;
+}
+
+export interface CollectorHooks {
+  /** a good collection, to be turned into metrics */
+  collected(collection: Collection): void;
+  /** a failed one: the previous data stays */
+  failed(error: unknown, durationSeconds: number): void;
+}
+
+export interface Health {
+  ok: boolean;
+  /** seconds since the last good collection, null before the first */
+  ageSeconds: number | null;
+  /** why it is not ok, in words */
+  problem: string | null;
+}
+
+export class Collector {
+  private lastGoodAtMs: number | null = null;
+  private lastError: string | null = null;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private readonly history = new Map<string, TrendPoint[]>();
+  private readonly startedAt = new Date();
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly runtime: Runtime,
+    private readonly intervalMs: number,
+    private readonly hooks: CollectorHooks,
+  ) {}
+
+  /** Starts the loop: a first collection at once, then one per interval (measured start to start). */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Ends the loop after the collection in progress, if any. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  health(nowMs = Date.now()): Health {
+    const ageSeconds = this.lastGoodAtMs === null ? null : (nowMs - this.lastGoodAtMs) / 1000;
+    if (this.lastError !== null) return { ok: false, ageSeconds, problem: `the last collection failed: ${this.lastError}` };
+    if (ageSeconds === null) return { ok: false, ageSeconds, problem: 'no collection finished yet' };
+    const staleAfter = (STALE_AFTER_INTERVALS * this.intervalMs) / 1000;
+    if (ageSeconds > staleAfter) return { ok: false, ageSeconds, problem: `the last collection is older than ${STALE_AFTER_INTERVALS} intervals (${staleAfter} s)` };
+    return { ok: true, ageSeconds, problem: null };
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const started = Date.now();
+      await this.collectOnce();
+      if (this.stopped) break;
+      await this.sleep(Math.max(0, this.intervalMs - (Date.now() - started)));
+    }
+  }
+
+  private async collectOnce(): Promise<void> {
+    const started = performance.now();
+    try {
+      const collection = await this.collect();
+      collection.durationSeconds = (performance.now() - started) / 1000;
+      this.lastGoodAtMs = collection.finishedAtMs;
+      this.lastError = null;
+      this.hooks.collected(collection);
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.hooks.failed(error, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async collect(): Promise<Collection> {
+    const { backend } = this;
+    const [{ diagnosis, snapshot }, excludedRanges, eventsSinceStart] = await Promise.all([
+      diagnoseBackend(backend, this.runtime),
+      // partial failure is data: without these the socket metrics still stand
+      backend.excludedRanges ? backend.excludedRanges().catch(() => null) : Promise.resolve(null),
+      backend.events ? backend.events(this.startedAt).then((events) => events.counts, () => null) : Promise.resolve(null),
+    ]);
+    const finishedAtMs = Date.now();
+    const ranges = diagnosis.usage.map(({ protocol, family, start, count, end }) => ({ protocol, family, start, count, end }));
+    return { snapshot, diagnosis, ranges, excludedRanges, eventsSinceStart, etaSeconds: this.trackGrowth(diagnosis, finishedAtMs), finishedAtMs, durationSeconds: 0 };
+  }
+
+  /** The judged ports of each range over the last few collections, and where they lead. */
+  private trackGrowth(diagnosis: Diagnosis, atMs: number): Map<string, number> {
+    const eta = new Map<string, number>();
+    for (const range of diagnosis.usage) {
+      const key = rangeKey(range);
+      const points = this.history.get(key) ?? [];
+      points.push({ atMs, value: range.judgedPorts });
+      if (points.length > TREND_WINDOW_SAMPLES) points.shift();
+      this.history.set(key, points);
+      const trend = estimateTrend(points, exhaustionTarget(range.count));
+      if (trend && trend.etaSeconds !== null && (trend.rising || trend.etaSeconds === 0)) eta.set(key, trend.etaSeconds);
+    }
+    return eta;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wake = null;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,196 @@
+// The one place where a collection (Snapshot + diagnosis) becomes Prometheus metrics. Every metric
+// name, HELP text and label set of `porttop serve` is here, so adapting to a changed diagnosis means
+// editing this file only. Gauges are set once per collection; a scrape only serializes them.
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { summarizeProcesses, type ProcessRow } from '../core/aggregate.js';
+import { EXHAUSTION_EVENT_IDS, VERDICTS, type Culprit } from '../core/diagnose.js';
+import { topDestinations } from '../core/destinations.js';
+import { TCP_STATES, type Endpoint, type ExcludedRange, type PortRange } from '../core/model.js';
+import { rangeKey } from '../core/watchsample.js';
+import type { Collection } from './collector.js';
+import { formatAuthority } from './listen.js';
+
+/** UDP endpoints have no TCP state; their series carry this state label. */
+export const UDP_STATE = 'UDP';
+/** The per-process state series: these states, and OTHER for the rest (SYN_SENT, FIN_WAIT_2, ...). */
+export const PROCESS_STATES = ['LISTEN', 'ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT', 'BOUND', UDP_STATE, 'OTHER'] as const;
+
+export interface ExporterMetrics {
+  /** porttop's own metrics (what `promtool check metrics` lints) */
+  readonly own: Registry;
+  /** porttop's metrics and prom-client's default process metrics: what /metrics serves */
+  readonly all: Registry;
+  update(collection: Collection, top: number): void;
+  collectFailed(durationSeconds: number): void;
+}
+
+export function createExporterMetrics(): ExporterMetrics {
+  const own = new Registry();
+  const registers = [own];
+  const rangeLabels = ['proto', 'family'] as const;
+  const g = {
+    rangePorts: new Gauge({ name: 'porttop_dynamic_range_ports', help: 'Size of the dynamic (ephemeral) port range, in ports.', labelNames: rangeLabels, registers }),
+    usablePorts: new Gauge({
+      name: 'porttop_dynamic_range_usable_ports',
+      help: 'Ports of the dynamic range that can be handed out: its size minus the excluded port ranges inside it (Windows; equal to the size elsewhere).',
+      labelNames: rangeLabels, registers,
+    }),
+    inUse: new Gauge({ name: 'porttop_ephemeral_ports_in_use', help: 'Distinct local ports of the dynamic range held by non-listening sockets (TIME_WAIT and BOUND included).', labelNames: rangeLabels, registers }),
+    usageRatio: new Gauge({
+      name: 'porttop_ephemeral_usage_ratio',
+      help: 'Judged usage of the dynamic range, 0..1, as porttop diagnose judges it: on Linux the busiest destination (ports are reused across destinations), on Windows the busiest local address. 0.7 is a warning, 0.95 exhausted.',
+      labelNames: rangeLabels, registers,
+    }),
+    destinationPorts: new Gauge({
+      name: 'porttop_destination_ephemeral_ports',
+      help: 'Distinct ephemeral local ports connected to one remote address and port; only the top --top destinations.',
+      labelNames: ['proto', 'family', 'destination'] as const, registers,
+    }),
+    sockets: new Gauge({ name: 'porttop_sockets', help: 'Sockets by protocol, family and state (TCP states as netstat names them; UDP endpoints have state UDP).', labelNames: ['proto', 'family', 'state'] as const, registers }),
+    processSockets: new Gauge({
+      name: 'porttop_process_sockets',
+      help: 'Sockets of one process by state (OTHER: SYN_SENT, FIN_WAIT_*, ...; TIME_WAIT includes those attributed to it by inference); only the top --top processes by ephemeral ports and by CLOSE_WAIT.',
+      labelNames: ['pid', 'process', 'state'] as const, registers,
+    }),
+    processEphemeral: new Gauge({
+      name: 'porttop_process_ephemeral_ports',
+      help: 'Distinct ephemeral ports held by one process, as porttop diagnose counts them; only the top --top processes.',
+      labelNames: ['pid', 'process'] as const, registers,
+    }),
+    processHandles: new Gauge({
+      name: 'porttop_process_handles',
+      help: 'Open handles (Windows) or file descriptors (Linux) of one process, where readable; only the top --top processes.',
+      labelNames: ['pid', 'process'] as const, registers,
+    }),
+    verdict: new Gauge({ name: 'porttop_verdict', help: 'The exhaustion verdict of porttop diagnose, one-hot: the series of the current verdict is 1, the others 0.', labelNames: ['verdict'] as const, registers }),
+    eta: new Gauge({
+      name: 'porttop_exhaustion_eta_seconds',
+      help: 'Seconds until the range is exhausted (95 % judged usage) at the growth of the last collections; absent when usage is not growing.',
+      labelNames: rangeLabels, registers,
+    }),
+    duration: new Gauge({ name: 'porttop_collect_duration_seconds', help: 'How long the last collection (snapshot and diagnosis) took, failed or not.', registers }),
+    lastCollect: new Gauge({ name: 'porttop_last_collect_timestamp_seconds', help: 'Unix time of the last good collection.', registers }),
+  };
+  const events = new Counter({
+    name: 'porttop_exhaustion_events_total',
+    help: 'Windows Tcpip System-log events since porttop serve started: 4227 (a port reused too soon), 4231 (no ephemeral port left). Absent where the OS has no such log.',
+    labelNames: ['id'] as const, registers,
+  });
+  const errors = new Counter({ name: 'porttop_collect_errors_total', help: 'Collections that failed (the metrics keep the last good collection).', registers });
+  errors.inc(0);
+  const eventsSeen = new Map<string, number>();
+
+  const all = Registry.merge([own, defaultMetricsRegistry()]);
+
+  return {
+    own,
+    all,
+    collectFailed(durationSeconds) {
+      errors.inc();
+      g.duration.set(durationSeconds);
+    },
+    update(collection, top) {
+      const { diagnosis, snapshot, ranges } = collection;
+      for (const gauge of Object.values(g)) gauge.reset();
+      g.duration.set(collection.durationSeconds);
+      g.lastCollect.set(collection.finishedAtMs / 1000);
+
+      for (const range of diagnosis.usage) {
+        const labels = { proto: range.protocol, family: range.family };
+        g.rangePorts.set(labels, range.count);
+        g.usablePorts.set(labels, range.count - excludedInside(range, collection.excludedRanges));
+        g.inUse.set(labels, range.inUse);
+        g.usageRatio.set(labels, range.judgedPercent / 100);
+        const eta = collection.etaSeconds.get(rangeKey(range));
+        if (eta !== undefined) g.eta.set(labels, eta);
+      }
+      for (const verdict of VERDICTS) g.verdict.set({ verdict }, verdict === diagnosis.verdict ? 1 : 0);
+
+      for (const destination of topDestinations(snapshot.endpoints, ranges, top)) {
+        g.destinationPorts.set(
+          { proto: destination.protocol, family: destination.family, destination: formatAuthority(destination.remoteAddress, destination.remotePort) },
+          destination.ports,
+        );
+      }
+      setSocketCounts(g.sockets, snapshot.endpoints, ranges);
+
+      const culprits = new Map(diagnosis.culprits.map((culprit) => [culprit.pid, culprit]));
+      for (const row of topProcesses(summarizeProcesses(snapshot, ranges), culprits, top)) {
+        const culprit = culprits.get(row.pid);
+        const process = { pid: String(row.pid), process: row.processName };
+        const timeWait = culprit ? culprit.timeWait : row.timeWait;
+        const named = row.listen + row.established + row.timeWait + row.closeWait + row.bound + row.udp;
+        const byState: Record<(typeof PROCESS_STATES)[number], number> = {
+          LISTEN: row.listen, ESTABLISHED: row.established, TIME_WAIT: timeWait, CLOSE_WAIT: row.closeWait, BOUND: row.bound,
+          [UDP_STATE]: row.udp, OTHER: row.sockets - named,
+        };
+        for (const state of PROCESS_STATES) g.processSockets.set({ ...process, state }, byState[state]);
+        g.processEphemeral.set(process, ephemeralOf(row, culprit));
+        if (row.handles !== null) g.processHandles.set(process, row.handles);
+      }
+
+      if (collection.eventsSinceStart) {
+        for (const id of EXHAUSTION_EVENT_IDS) {
+          const now = collection.eventsSinceStart[id] ?? 0;
+          const before = eventsSeen.get(id) ?? 0;
+          // a cleared System log counts from zero again; the counter never goes back
+          events.inc({ id }, Math.max(0, now - before));
+          eventsSeen.set(id, now);
+        }
+      }
+    },
+  };
+}
+
+function defaultMetricsRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/** Ports of the range covered by excluded ranges of the same protocol and family (overlaps merged). */
+export function excludedInside(range: PortRange, excluded: readonly ExcludedRange[] | null): number {
+  if (!excluded) return 0;
+  const covered = new Set<number>();
+  for (const span of excluded) {
+    if (span.protocol !== range.protocol || span.family !== range.family) continue;
+    for (let port = Math.max(span.start, range.start); port <= Math.min(span.end, range.end); port++) covered.add(port);
+  }
+  return covered.size;
+}
+
+function ephemeralOf(row: ProcessRow, culprit: Culprit | undefined): number {
+  // diagnose's count includes the TIME_WAIT ports attributed to the process by inference
+  return culprit ? culprit.ephemeralPorts : row.ephemeral;
+}
+
+/**
+ * The processes given series: the top `top` by ephemeral ports and the top `top` with CLOSE_WAIT
+ * (a leak holds no ephemeral port on the server side), so at most 2 x top processes.
+ */
+export function topProcesses(rows: readonly ProcessRow[], culprits: ReadonlyMap<number, Culprit>, top: number): ProcessRow[] {
+  const byEphemeral = [...rows]
+    .sort((a, b) => ephemeralOf(b, culprits.get(b.pid)) - ephemeralOf(a, culprits.get(a.pid)) || b.sockets - a.sockets || a.pid - b.pid)
+    .slice(0, top);
+  const byCloseWait = rows.filter((row) => row.closeWait > 0).sort((a, b) => b.closeWait - a.closeWait || a.pid - b.pid).slice(0, top);
+  const chosen = new Map<number, ProcessRow>();
+  for (const row of [...byEphemeral, ...byCloseWait]) chosen.set(row.pid, row);
+  return [...chosen.values()];
+}
+
+/** Every TCP state is exported (0 when none) for each family with a range, so alerts see 0 rather than nothing. */
+function setSocketCounts(gauge: Gauge<'proto' | 'family' | 'state'>, endpoints: readonly Endpoint[], ranges: readonly PortRange[]): void {
+  const counts = new Map<string, number>();
+  for (const range of ranges) {
+    if (range.protocol === 'tcp') for (const state of TCP_STATES) counts.set(`tcp ${range.family} ${state}`, 0);
+    else counts.set(`udp ${range.family} ${UDP_STATE}`, 0);
+  }
+  for (const endpoint of endpoints) {
+    const key = `${endpoint.protocol} ${endpoint.family} ${endpoint.state ?? UDP_STATE}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [key, value] of counts) {
+    const [proto, family, state] = key.split(' ') as [string, string, string];
+    gauge.set({ proto, family, state }, value);
+  }
+}
