@@ -1,5 +1,5 @@
 // A real `porttop serve` (the built bin) as a child process, optionally inside a prefix such as a
-// network namespace; it listens on a port the OS picks (127.0.0.1:0) and prints its URL.
+// network namespace; unless told otherwise it listens on a port the OS picks (127.0.0.1:0) and prints its URL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -17,7 +17,8 @@ export interface RunningExporter {
 }
 
 export async function startExporter(args: readonly string[], prefix: readonly string[] = [], timeoutMs = 15_000): Promise<RunningExporter> {
-  const command = [...prefix, process.execPath, BIN, 'serve', '--listen', '127.0.0.1:0', ...args];
+  const listen = args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
+  const command = [...prefix, process.execPath, BIN, 'serve', ...listen, ...args];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
