@@ -123,7 +123,7 @@ describe('recorded shape: Windows excluded port ranges and Tcpip events', () => 
 
   it('events since start become a counter that rises by the new events and never goes back (a cleared log)', async () => {
     const metrics = createExporterMetrics();
-    const counts = [{ '4231': 2 }, { '4231': 5, '4227': 1 }, { '4231': 1 }, { '4231': 3 }];
+    const counts: Record<string, number>[] = [{ '4231': 2 }, { '4231': 5, '4227': 1 }, { '4231': 1 }, { '4231': 3 }];
     const seen: (number | undefined)[] = [];
     for (const eventsSinceStart of counts) {
       metrics.update(collectionOf(busySnapshot(), { platform: 'windows', eventsSinceStart }), 10);
