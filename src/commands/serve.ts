@@ -7,7 +7,7 @@ import { NotPermittedError, UsageError } from '../errors.js';
 import { Collector } from '../serve/collector.js';
 import { DEFAULT_LISTEN, formatAuthority, parseListen, type ListenAddress } from '../serve/listen.js';
 import { createExporterMetrics } from '../serve/metrics.js';
-import { closeServer, createExporterServer, listen } from '../serve/server.js';
+import { closeServer, createExporterServer, listen, MetricsText } from '../serve/server.js';
 import { withBackend, type GlobalArgs } from './common.js';
 
 interface ServeArgs extends GlobalArgs {
@@ -44,14 +44,19 @@ async function runServe(args: ArgumentsCamelCase<ServeArgs>): Promise<void> {
   const { runtime } = args;
   await withBackend(args, async (backend) => {
     const metrics = createExporterMetrics();
+    const metricsText = new MetricsText(metrics.all);
     const collector = new Collector(backend, runtime, intervalMs, {
-      collected: (collection) => metrics.update(collection, top),
+      collected: async (collection) => {
+        await metrics.update(collection, top);
+        metricsText.invalidate();
+      },
       failed: (error, durationSeconds) => {
         metrics.collectFailed(durationSeconds);
+        metricsText.invalidate();
         runtime.stderr(`porttop serve: collection failed, serving the last good one: ${error instanceof Error ? error.message : String(error)}\n`);
       },
     });
-    const server = createExporterServer({ registry: metrics.all, health: () => collector.health() });
+    const server = createExporterServer({ metrics: metricsText, health: () => collector.health() });
     const stop = stopRequested();
     try {
       let bound;

@@ -29,7 +29,7 @@ export interface Collection {
 
 export interface CollectorHooks {
   /** a good collection, to be turned into metrics */
-  collected(collection: Collection): void;
+  collected(collection: Collection): Promise<void> | void;
   /** a failed one: the previous data stays */
   failed(error: unknown, durationSeconds: number): void;
 }
@@ -93,9 +93,9 @@ export class Collector {
     try {
       const collection = await this.collect();
       collection.durationSeconds = (performance.now() - started) / 1000;
+      await this.hooks.collected(collection);
       this.lastGoodAtMs = collection.finishedAtMs;
       this.lastError = null;
-      this.hooks.collected(collection);
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
       this.hooks.failed(error, (performance.now() - started) / 1000);

@@ -20,7 +20,8 @@ export interface ExporterMetrics {
   readonly own: Registry;
   /** porttop's metrics and prom-client's default process metrics: what /metrics serves */
   readonly all: Registry;
-  update(collection: Collection, top: number): void;
+  /** sets every series from a collection; resolves once they are all set (scrapes never see half) */
+  update(collection: Collection, top: number): Promise<void>;
   collectFailed(durationSeconds: number): void;
 }
 
@@ -89,46 +90,12 @@ export function createExporterMetrics(): ExporterMetrics {
       errors.inc();
       g.duration.set(durationSeconds);
     },
-    update(collection, top) {
-      const { diagnosis, snapshot, ranges } = collection;
+    async update(collection, top) {
+      // computed with a turn of the event loop between the heavy parts, so scrapes are answered
+      // meanwhile; then applied in one synchronous step, so no scrape sees half a collection
+      const samples = await seriesOf(collection, top);
       for (const gauge of Object.values(g)) gauge.reset();
-      g.duration.set(collection.durationSeconds);
-      g.lastCollect.set(collection.finishedAtMs / 1000);
-
-      for (const range of diagnosis.usage) {
-        const labels = { proto: range.protocol, family: range.family };
-        g.rangePorts.set(labels, range.count);
-        g.usablePorts.set(labels, range.count - excludedInside(range, collection.excludedRanges));
-        g.inUse.set(labels, range.inUse);
-        g.usageRatio.set(labels, range.judgedPercent / 100);
-        const eta = collection.etaSeconds.get(rangeKey(range));
-        if (eta !== undefined) g.eta.set(labels, eta);
-      }
-      for (const verdict of VERDICTS) g.verdict.set({ verdict }, verdict === diagnosis.verdict ? 1 : 0);
-
-      for (const destination of topDestinations(snapshot.endpoints, ranges, top)) {
-        g.destinationPorts.set(
-          { proto: destination.protocol, family: destination.family, destination: formatAuthority(destination.remoteAddress, destination.remotePort) },
-          destination.ports,
-        );
-      }
-      setSocketCounts(g.sockets, snapshot.endpoints, ranges);
-
-      const culprits = new Map(diagnosis.culprits.map((culprit) => [culprit.pid, culprit]));
-      for (const row of topProcesses(summarizeProcesses(snapshot, ranges), culprits, top)) {
-        const culprit = culprits.get(row.pid);
-        const process = { pid: String(row.pid), process: row.processName };
-        const timeWait = culprit ? culprit.timeWait : row.timeWait;
-        const named = row.listen + row.established + row.timeWait + row.closeWait + row.bound + row.udp;
-        const byState: Record<(typeof PROCESS_STATES)[number], number> = {
-          LISTEN: row.listen, ESTABLISHED: row.established, TIME_WAIT: timeWait, CLOSE_WAIT: row.closeWait, BOUND: row.bound,
-          [UDP_STATE]: row.udp, OTHER: row.sockets - named,
-        };
-        for (const state of PROCESS_STATES) g.processSockets.set({ ...process, state }, byState[state]);
-        g.processEphemeral.set(process, ephemeralOf(row, culprit));
-        if (row.handles !== null) g.processHandles.set(process, row.handles);
-      }
-
+      for (const { metric, labels, value } of samples) g[metric].set(labels, value);
       if (collection.eventsSinceStart) {
         for (const id of EXHAUSTION_EVENT_IDS) {
           const now = collection.eventsSinceStart[id] ?? 0;
@@ -140,6 +107,64 @@ export function createExporterMetrics(): ExporterMetrics {
       }
     },
   };
+}
+
+type GaugeName =
+  | 'rangePorts' | 'usablePorts' | 'inUse' | 'usageRatio' | 'destinationPorts' | 'sockets' | 'processSockets'
+  | 'processEphemeral' | 'processHandles' | 'verdict' | 'eta' | 'duration' | 'lastCollect';
+
+interface Sample {
+  metric: GaugeName;
+  labels: Record<string, string>;
+  value: number;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Every gauge value of one collection, as plain data. */
+async function seriesOf(collection: Collection, top: number): Promise<Sample[]> {
+  const { diagnosis, snapshot, ranges } = collection;
+  const samples: Sample[] = [];
+  const add = (metric: GaugeName, labels: Record<string, string>, value: number) => samples.push({ metric, labels, value });
+  await nextTurn(); // the diagnosis just ran: let waiting scrapes through first
+  add('duration', {}, collection.durationSeconds);
+  add('lastCollect', {}, collection.finishedAtMs / 1000);
+
+  for (const range of diagnosis.usage) {
+    const labels = { proto: range.protocol, family: range.family };
+    add('rangePorts', labels, range.count);
+    add('usablePorts', labels, range.count - excludedInside(range, collection.excludedRanges));
+    add('inUse', labels, range.inUse);
+    add('usageRatio', labels, range.judgedPercent / 100);
+    const eta = collection.etaSeconds.get(rangeKey(range));
+    if (eta !== undefined) add('eta', labels, eta);
+  }
+  for (const verdict of VERDICTS) add('verdict', { verdict }, verdict === diagnosis.verdict ? 1 : 0);
+
+  await nextTurn();
+  for (const destination of topDestinations(snapshot.endpoints, ranges, top)) {
+    const where = formatAuthority(destination.remoteAddress, destination.remotePort);
+    add('destinationPorts', { proto: destination.protocol, family: destination.family, destination: where }, destination.ports);
+  }
+  await nextTurn();
+  for (const [labels, value] of socketCounts(snapshot.endpoints, ranges)) add('sockets', labels, value);
+
+  await nextTurn();
+  const culprits = new Map(diagnosis.culprits.map((culprit) => [culprit.pid, culprit]));
+  for (const row of topProcesses(summarizeProcesses(snapshot, ranges), culprits, top)) {
+    const culprit = culprits.get(row.pid);
+    const process = { pid: String(row.pid), process: row.processName };
+    const timeWait = culprit ? culprit.timeWait : row.timeWait;
+    const named = row.listen + row.established + row.timeWait + row.closeWait + row.bound + row.udp;
+    const byState: Record<(typeof PROCESS_STATES)[number], number> = {
+      LISTEN: row.listen, ESTABLISHED: row.established, TIME_WAIT: timeWait, CLOSE_WAIT: row.closeWait, BOUND: row.bound,
+      [UDP_STATE]: row.udp, OTHER: row.sockets - named,
+    };
+    for (const state of PROCESS_STATES) add('processSockets', { ...process, state }, byState[state]);
+    add('processEphemeral', process, ephemeralOf(row, culprit));
+    if (row.handles !== null) add('processHandles', process, row.handles);
+  }
+  return samples;
 }
 
 function defaultMetricsRegistry(): Registry {
@@ -179,18 +204,20 @@ export function topProcesses(rows: readonly ProcessRow[], culprits: ReadonlyMap<
 }
 
 /** Every TCP state is exported (0 when none) for each family with a range, so alerts see 0 rather than nothing. */
-function setSocketCounts(gauge: Gauge<'proto' | 'family' | 'state'>, endpoints: readonly Endpoint[], ranges: readonly PortRange[]): void {
-  const counts = new Map<string, number>();
-  for (const range of ranges) {
-    if (range.protocol === 'tcp') for (const state of TCP_STATES) counts.set(`tcp ${range.family} ${state}`, 0);
-    else counts.set(`udp ${range.family} ${UDP_STATE}`, 0);
-  }
+function socketCounts(endpoints: readonly Endpoint[], ranges: readonly PortRange[]): [Record<string, string>, number][] {
+  const states = [...TCP_STATES, UDP_STATE];
+  const stateIndex = new Map(states.map((state, index) => [state, index]));
+  // [protocol x family][state]: numbers, not a string key per socket
+  const counts = [0, 1, 2, 3].map(() => new Array<number>(states.length).fill(0));
   for (const endpoint of endpoints) {
-    const key = `${endpoint.protocol} ${endpoint.family} ${endpoint.state ?? UDP_STATE}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const index = (endpoint.protocol === 'udp' ? 2 : 0) + (endpoint.family === 'ipv6' ? 1 : 0);
+    counts[index]![stateIndex.get(endpoint.state ?? UDP_STATE)!]!++;
   }
-  for (const [key, value] of counts) {
-    const [proto, family, state] = key.split(' ') as [string, string, string];
-    gauge.set({ proto, family, state }, value);
+  const out: [Record<string, string>, number][] = [];
+  for (const range of ranges) {
+    const index = (range.protocol === 'udp' ? 2 : 0) + (range.family === 'ipv6' ? 1 : 0);
+    const wanted = range.protocol === 'tcp' ? TCP_STATES : [UDP_STATE];
+    for (const state of wanted) out.push([{ proto: range.protocol, family: range.family, state }, counts[index]![stateIndex.get(state)!]!]);
   }
+  return out;
 }

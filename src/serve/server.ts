@@ -6,8 +6,48 @@ import type { Registry } from 'prom-client';
 import type { Health } from './collector.js';
 
 export interface ServeSources {
-  registry: Registry;
+  metrics: MetricsText;
   health(): Health;
+}
+
+/** How long one rendering of /metrics is reused: prom-client's process metrics are at most this old. */
+export const METRICS_REUSE_MS = 1_000;
+
+/**
+ * The /metrics body, rendered once and shared: concurrent scrapes wait for the same rendering, and
+ * later ones reuse it until a new collection lands or METRICS_REUSE_MS pass, so a hundred scrapers
+ * cost one rendering rather than a hundred.
+ */
+export class MetricsText {
+  private body: Promise<string> | null = null;
+  private renderedAtMs = 0;
+
+  constructor(
+    readonly registry: Registry,
+    private readonly reuseMs = METRICS_REUSE_MS,
+  ) {}
+
+  /** a new collection landed: the next scrape renders afresh */
+  invalidate(): void {
+    this.body = null;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  text(nowMs = Date.now()): Promise<string> {
+    if (!this.body || nowMs - this.renderedAtMs > this.reuseMs) {
+      this.renderedAtMs = nowMs;
+      const rendering = this.registry.metrics();
+      this.body = rendering;
+      // a failed rendering is not reused
+      rendering.catch(() => {
+        if (this.body === rendering) this.body = null;
+      });
+    }
+    return this.body;
+  }
 }
 
 const INDEX_HTML = `<!doctype html>
@@ -39,8 +79,8 @@ async function answer(sources: ServeSources, request: IncomingMessage, response:
   }
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
   if (path === '/metrics') {
-    const body = await sources.registry.metrics();
-    response.writeHead(200, { 'Content-Type': sources.registry.contentType });
+    const body = await sources.metrics.text();
+    response.writeHead(200, { 'Content-Type': sources.metrics.contentType });
     response.end(request.method === 'HEAD' ? undefined : body);
     return;
   }

@@ -42,7 +42,7 @@ function collectionOf(snapshot: Snapshot, options: Partial<Collection> & { platf
 
 async function scrapeAfter(collections: Collection[], top = 10): Promise<string> {
   const metrics = createExporterMetrics();
-  for (const collection of collections) metrics.update(collection, top);
+  for (const collection of collections) await metrics.update(collection, top);
   return metrics.own.metrics();
 }
 
@@ -126,7 +126,7 @@ describe('recorded shape: Windows excluded port ranges and Tcpip events', () => 
     const counts: Record<string, number>[] = [{ '4231': 2 }, { '4231': 5, '4227': 1 }, { '4231': 1 }, { '4231': 3 }];
     const seen: (number | undefined)[] = [];
     for (const eventsSinceStart of counts) {
-      metrics.update(collectionOf(busySnapshot(), { platform: 'windows', eventsSinceStart }), 10);
+      await metrics.update(collectionOf(busySnapshot(), { platform: 'windows', eventsSinceStart }), 10);
       seen.push(sampleValue(await metrics.own.metrics(), 'porttop_exhaustion_events_total{id="4231"}'));
     }
     assert.deepEqual(seen, [2, 5, 5, 7]);
@@ -139,7 +139,7 @@ describe('recorded shape: Windows excluded port ranges and Tcpip events', () => 
 
   it('a failed collection counts an error and keeps the data', async () => {
     const metrics = createExporterMetrics();
-    metrics.update(collectionOf(busySnapshot()), 10);
+    await metrics.update(collectionOf(busySnapshot()), 10);
     metrics.collectFailed(1.5);
     metrics.collectFailed(2);
     const text = await metrics.own.metrics();
