@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 
 /** bench/<name>.bench.ts, each exporting `run()`; written by different people, so some may be absent. */
-const BENCHMARKS = ['linux-collect', 'ps-session', 'tui', 'diagnose'] as const;
+const BENCHMARKS = ['linux-collect', 'ps-session', 'tui', 'diagnose', 'serve'] as const;
 
 interface BenchmarkModule {
   run?: () => Promise<unknown>;

@@ -3,8 +3,10 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Backend } from '../backend.js';
 import { parsePositiveInteger, parseSeconds } from '../core/validate.js';
-import { NotPermittedError, UsageError } from '../errors.js';
-import { Collector } from '../serve/collector.js';
+import { BackendError, NotPermittedError, UsageError } from '../errors.js';
+import { parseBackendChoice, resolveBackendName } from '../backend.js';
+import { healthOf } from '../serve/collector.js';
+import { CollectThread } from '../serve/collectThread.js';
 import { DEFAULT_LISTEN, formatAuthority, parseListen, type ListenAddress } from '../serve/listen.js';
 import { createExporterMetrics } from '../serve/metrics.js';
 import { closeServer, createExporterServer, listen, MetricsText } from '../serve/server.js';
@@ -37,51 +39,54 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
 };
 
 async function runServe(args: ArgumentsCamelCase<ServeArgs>): Promise<void> {
-  // every input is checked before the backend is opened
+  // every input is checked before anything is opened
   const address = parseListen(args.listen);
   const intervalMs = parseSeconds(args.interval, '--interval', MIN_SERVE_INTERVAL_SECONDS, MAX_SERVE_INTERVAL_SECONDS) * 1000;
   const top = parsePositiveInteger(args.top, '--top', MAX_TOP);
+  const backendChoice = parseBackendChoice(args.backend);
+  resolveBackendName(backendChoice); // no backend for this OS is bad input, said before listening
   const { runtime } = args;
-  await withBackend(args, async (backend) => {
-    const metrics = createExporterMetrics();
-    const metricsText = new MetricsText(metrics.all);
-    const collector = new Collector(backend, runtime, intervalMs, {
-      collected: async (collection) => {
-        await metrics.update(collection, top);
-        metricsText.invalidate();
-      },
-      failed: (error, durationSeconds) => {
-        metrics.collectFailed(durationSeconds);
-        metricsText.invalidate();
-        runtime.stderr(`porttop serve: collection failed, serving the last good one: ${error instanceof Error ? error.message : String(error)}\n`);
-      },
-    });
-    const server = createExporterServer({ metrics: metricsText, health: () => collector.health() });
-    const stop = stopRequested();
+  const metrics = createExporterMetrics();
+  const metricsText = new MetricsText(metrics.all);
+  let collection: CollectThread | null = null;
+  const server = createExporterServer({ metrics: metricsText, health: () => collection?.health() ?? healthOf(null, null, intervalMs, Date.now()) });
+  const stop = stopRequested();
+  try {
+    let bound;
     try {
-      let bound;
-      try {
-        bound = await listen(server, address.host, address.port);
-      } catch (error) {
-        throw await explainListenFailure(error as NodeJS.ErrnoException, address, backend);
-      }
-      const authority = formatAuthority(address.host, bound.port);
-      runtime.stdout(`porttop serve: http://${authority}/metrics (collecting every ${intervalMs / 1000} s, top ${top})\n`);
-      collector.start();
-      await stop.promise;
-      await collector.stop();
-      await closeServer(server);
-    } finally {
-      stop.dispose();
+      bound = await listen(server, address.host, address.port);
+    } catch (error) {
+      throw await explainListenFailure(error as NodeJS.ErrnoException, address, args);
     }
-  });
+    // the backend lives on the collection thread, so a long collection never delays a scrape
+    collection = new CollectThread({
+      backend: backendChoice,
+      intervalMs,
+      top,
+      metrics,
+      changed: () => metricsText.invalidate(),
+      failed: (message) => runtime.stderr(`porttop serve: collection failed, serving the last good one: ${message}\n`),
+    });
+    runtime.stdout(`porttop serve: http://${formatAuthority(address.host, bound.port)}/metrics (collecting every ${intervalMs / 1000} s, top ${top})\n`);
+    const crashed = collection.ended().then(() => {
+      throw new BackendError('the collection thread ended unexpectedly');
+    });
+    await Promise.race([stop.promise, crashed]);
+  } finally {
+    stop.dispose();
+    try {
+      await collection?.stop();
+    } finally {
+      await closeServer(server);
+    }
+  }
 }
 
 /** One line: for a busy port, which process holds it, found with porttop's own lookup. */
-async function explainListenFailure(error: NodeJS.ErrnoException, address: ListenAddress, backend: Backend): Promise<Error> {
+async function explainListenFailure(error: NodeJS.ErrnoException, address: ListenAddress, args: GlobalArgs): Promise<Error> {
   const where = formatAuthority(address.host, address.port);
   if (error.code === 'EADDRINUSE') {
-    const holders = await listenersOn(backend, address.port).catch(() => []);
+    const holders = await withBackend(args, (backend) => listenersOn(backend, address.port)).catch(() => []);
     const who = holders.length > 0 ? holders.join(', ') : 'a process porttop cannot see (run as root to name it)';
     return new UsageError(`cannot listen on ${where}: port ${address.port} is in use by ${who}; choose another --listen`);
   }

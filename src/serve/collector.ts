@@ -42,6 +42,16 @@ export interface Health {
   problem: string | null;
 }
 
+/** 503 when the last collection failed, none finished yet, or the last good one is older than 3 intervals. */
+export function healthOf(lastGoodAtMs: number | null, lastError: string | null, intervalMs: number, nowMs: number): Health {
+  const ageSeconds = lastGoodAtMs === null ? null : (nowMs - lastGoodAtMs) / 1000;
+  if (lastError !== null) return { ok: false, ageSeconds, problem: `the last collection failed: ${lastError}` };
+  if (ageSeconds === null) return { ok: false, ageSeconds, problem: 'no collection finished yet' };
+  const staleAfter = (STALE_AFTER_INTERVALS * intervalMs) / 1000;
+  if (ageSeconds > staleAfter) return { ok: false, ageSeconds, problem: `the last collection is older than ${STALE_AFTER_INTERVALS} intervals (${staleAfter} s)` };
+  return { ok: true, ageSeconds, problem: null };
+}
+
 export class Collector {
   private lastGoodAtMs: number | null = null;
   private lastError: string | null = null;
@@ -71,12 +81,7 @@ export class Collector {
   }
 
   health(nowMs = Date.now()): Health {
-    const ageSeconds = this.lastGoodAtMs === null ? null : (nowMs - this.lastGoodAtMs) / 1000;
-    if (this.lastError !== null) return { ok: false, ageSeconds, problem: `the last collection failed: ${this.lastError}` };
-    if (ageSeconds === null) return { ok: false, ageSeconds, problem: 'no collection finished yet' };
-    const staleAfter = (STALE_AFTER_INTERVALS * this.intervalMs) / 1000;
-    if (ageSeconds > staleAfter) return { ok: false, ageSeconds, problem: `the last collection is older than ${STALE_AFTER_INTERVALS} intervals (${staleAfter} s)` };
-    return { ok: true, ageSeconds, problem: null };
+    return healthOf(this.lastGoodAtMs, this.lastError, this.intervalMs, nowMs);
   }
 
   private async run(): Promise<void> {

@@ -22,6 +22,8 @@ export interface ExporterMetrics {
   readonly all: Registry;
   /** sets every series from a collection; resolves once they are all set (scrapes never see half) */
   update(collection: Collection, top: number): Promise<void>;
+  /** sets every series from samples computed elsewhere (the collection worker), in one step */
+  apply(samples: readonly MetricSample[], eventsSinceStart: Record<string, number> | null): void;
   collectFailed(durationSeconds: number): void;
 }
 
@@ -93,12 +95,14 @@ export function createExporterMetrics(): ExporterMetrics {
     async update(collection, top) {
       // computed with a turn of the event loop between the heavy parts, so scrapes are answered
       // meanwhile; then applied in one synchronous step, so no scrape sees half a collection
-      const samples = await seriesOf(collection, top);
+      this.apply(await seriesOf(collection, top), collection.eventsSinceStart);
+    },
+    apply(samples, eventsSinceStart) {
       for (const gauge of Object.values(g)) gauge.reset();
       for (const { metric, labels, value } of samples) g[metric].set(labels, value);
-      if (collection.eventsSinceStart) {
+      if (eventsSinceStart) {
         for (const id of EXHAUSTION_EVENT_IDS) {
-          const now = collection.eventsSinceStart[id] ?? 0;
+          const now = eventsSinceStart[id] ?? 0;
           const before = eventsSeen.get(id) ?? 0;
           // a cleared System log counts from zero again; the counter never goes back
           events.inc({ id }, Math.max(0, now - before));
@@ -109,11 +113,12 @@ export function createExporterMetrics(): ExporterMetrics {
   };
 }
 
-type GaugeName =
+export type GaugeName =
   | 'rangePorts' | 'usablePorts' | 'inUse' | 'usageRatio' | 'destinationPorts' | 'sockets' | 'processSockets'
   | 'processEphemeral' | 'processHandles' | 'verdict' | 'eta' | 'duration' | 'lastCollect';
 
-interface Sample {
+/** One gauge value: plain data, so a worker thread can compute it and post it. */
+export interface MetricSample {
   metric: GaugeName;
   labels: Record<string, string>;
   value: number;
@@ -122,9 +127,9 @@ interface Sample {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Every gauge value of one collection, as plain data. */
-async function seriesOf(collection: Collection, top: number): Promise<Sample[]> {
+export async function seriesOf(collection: Collection, top: number): Promise<MetricSample[]> {
   const { diagnosis, snapshot, ranges } = collection;
-  const samples: Sample[] = [];
+  const samples: MetricSample[] = [];
   const add = (metric: GaugeName, labels: Record<string, string>, value: number) => samples.push({ metric, labels, value });
   await nextTurn(); // the diagnosis just ran: let waiting scrapes through first
   add('duration', {}, collection.durationSeconds);
