@@ -148,3 +148,30 @@ describe('recorded shape: Windows excluded port ranges and Tcpip events', () => 
     assert.equal(sampleValue(text, 'porttop_ephemeral_usage_ratio{proto="tcp",family="ipv4"}'), 0.81);
   });
 });
+
+describe('the /metrics text is rendered once and shared', () => {
+  it('concurrent scrapes share one rendering; a new collection or 1 s renders afresh', async () => {
+    const { MetricsText } = await import('../../src/serve/server.js');
+    const metrics = createExporterMetrics();
+    let renders = 0;
+    const registry = metrics.own;
+    const original = registry.metrics.bind(registry);
+    registry.metrics = () => {
+      renders++;
+      return original();
+    };
+    const text = new MetricsText(registry, 1_000);
+    const bodies = await Promise.all(Array.from({ length: 100 }, () => text.text(5_000)));
+    assert.equal(renders, 1);
+    assert.equal(new Set(bodies).size, 1);
+    await text.text(5_900);
+    assert.equal(renders, 1, 'reused within 1 s');
+    await text.text(6_100);
+    assert.equal(renders, 2, 'rendered afresh after 1 s');
+    await metrics.update(collectionOf(busySnapshot()), 10);
+    text.invalidate();
+    const fresh = await text.text(6_200);
+    assert.equal(renders, 3, 'rendered afresh after a collection');
+    assert.match(fresh, /porttop_ephemeral_usage_ratio\{proto="tcp",family="ipv4"\} 0.81/);
+  });
+});
