@@ -35,6 +35,20 @@ describe('deploy/prometheus/porttop-rules.yml', { skip }, () => {
     assert.match(run.output, /SUCCESS/);
   });
 
+  it('every PromQL query of deploy/grafana/porttop-dashboard.json parses (as recording rules for promtool)', () => {
+    const dashboard = JSON.parse(readFileSync(fileURLToPath(new URL('../../deploy/grafana/porttop-dashboard.json', import.meta.url)), 'utf8')) as {
+      panels: { targets: { expr: string }[] }[];
+    };
+    const exprs = dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr.replaceAll('$instance', '.*')));
+    assert.ok(exprs.length >= 12);
+    const rules = `groups:\n  - name: dashboard\n    rules:\n${exprs.map((expr, index) => `      - record: porttop_dashboard_query_${index}\n        expr: ${JSON.stringify(expr)}\n`).join('')}`;
+    writeFileSync(join(scratch, 'dashboard-rules.yml'), rules);
+    const run = promtool(['check', 'rules', join(scratch, 'dashboard-rules.yml')]);
+    assert.equal(run.status, 0, run.output);
+    // the metrics it shows are the exporter's
+    for (const expr of exprs) assert.match(expr, /porttop_/);
+  });
+
   it('the warning fires at 70 % as the verdict does: a copy expecting no alert at exactly 0.7 fails', () => {
     copyFileSync(RULES, join(scratch, 'porttop-rules.yml'));
     const tests = readFileSync(RULE_TESTS, 'utf8');
