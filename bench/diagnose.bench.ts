@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { diagnose } from '../src/core/diagnose.js';
+import { diagnose } from '../src/core/diagnose/index.js';
 import type { Endpoint } from '../src/core/model.js';
 import { busySnapshot, linuxRanges } from '../test/diagnose/snapshots.js';
 

@@ -1,5 +1,7 @@
-// The one door to the operating system. Commands and the terminal view receive a Backend; they never
-// read /proc or run PowerShell themselves.
+// The one door to the operating system: the Backend interface and the names of the backends.
+// Commands and the terminal view receive a Backend; they never read /proc or run PowerShell
+// themselves. Which backend to open is openBackend.ts's job, so the backends can import this file
+// without an import circle.
 import { UsageError } from './errors.js';
 import type {
   ExcludedRange,
@@ -7,6 +9,7 @@ import type {
   KillOptions,
   KillResult,
   KillTarget,
+  Platform,
   PortRange,
   RangeChange,
   Snapshot,
@@ -23,7 +26,7 @@ export interface SnapshotOptions {
 export interface Backend {
   readonly name: BackendName;
   /** the OS family, for the rules that differ (protected PIDs, TIME_WAIT length, default range) */
-  readonly platform: 'linux' | 'windows';
+  readonly platform: Platform;
   snapshot(options?: SnapshotOptions): Promise<Snapshot>;
   /** the dynamic port range per protocol and family */
   getRanges(): Promise<PortRange[]>;
@@ -54,15 +57,4 @@ export function resolveBackendName(choice: BackendChoice, platform: NodeJS.Platf
   if (platform === 'win32') return 'ps';
   if (platform === 'linux') return 'linux';
   throw new UsageError(`porttop has no backend for ${platform} yet: expected Linux or Windows (--backend linux|ps)`);
-}
-
-/** Loads only the chosen backend's code, so `who --json` on Linux never loads node-powershell. */
-export async function openBackend(choice: BackendChoice): Promise<Backend> {
-  const name = resolveBackendName(choice);
-  if (name === 'linux') {
-    const { LinuxBackend } = await import('./linux/backend.js');
-    return new LinuxBackend();
-  }
-  const { openPowerShellBackend } = await import('./ps/backend.js');
-  return openPowerShellBackend();
 }

@@ -1,6 +1,7 @@
 // What a command handler may touch besides its arguments: the backend factory and the output streams.
 // Tests pass their own (a captured stdout, a backend of their choosing); the bin uses the real ones.
-import { openBackend, type Backend, type BackendChoice } from './backend.js';
+import type { Backend, BackendChoice } from './backend.js';
+import { openBackend } from './openBackend.js';
 
 export interface Runtime {
   openBackend(choice: BackendChoice): Promise<Backend>;

@@ -1,18 +1,15 @@
 // porttop diagnose: is this machine running out of ephemeral ports, which process is doing it, what to do.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import type { Backend } from '../backend.js';
-import { diagnose, EVENT_WINDOW_MINUTES, verdictReaches, type Diagnosis, type Verdict } from '../core/diagnose.js';
-import type { ExhaustionEvents, Snapshot } from '../core/model.js';
-import { EXIT, UsageError } from '../errors.js';
-import type { Runtime } from '../runtime.js';
-import { printJson, withBackend, type GlobalArgs } from './common.js';
-import { formatAddress, formatTable } from './format.js';
+import { poolWords, type Diagnosis } from '../core/diagnose/index.js';
+import { formatAddress, rangeKey, VERDICT_LABELS, VERDICT_SENTENCES, verdictReaches } from '../core/labels.js';
+import { parseFailOn } from '../core/validate.js';
+import { EXIT } from '../errors.js';
+import { diagnoseBackend, printJson, withBackend, type GlobalArgs } from './common.js';
+import { formatTable } from './format.js';
 
 interface DiagnoseArgs extends GlobalArgs {
   'fail-on'?: string;
 }
-
-const FAIL_ON_LEVELS = ['warning', 'exhausted'] as const;
 
 export const diagnoseCommand: CommandModule<GlobalArgs, DiagnoseArgs> = {
   command: 'diagnose',
@@ -25,13 +22,6 @@ export const diagnoseCommand: CommandModule<GlobalArgs, DiagnoseArgs> = {
   handler: (args) => runDiagnose(args),
 };
 
-export function parseFailOn(value: unknown): Verdict | null {
-  if (value === undefined) return null;
-  const text = String(value).trim().toLowerCase();
-  if ((FAIL_ON_LEVELS as readonly string[]).includes(text)) return text as Verdict;
-  throw new UsageError(`invalid --fail-on '${String(value)}': expected warning or exhausted`);
-}
-
 async function runDiagnose(args: ArgumentsCamelCase<DiagnoseArgs>): Promise<void> {
   const failOn = parseFailOn(args.failOn);
   await withBackend(args, async (backend) => {
@@ -41,27 +31,6 @@ async function runDiagnose(args: ArgumentsCamelCase<DiagnoseArgs>): Promise<void
     // exit 1 is the "result, not an error" code: monitoring scripts test for it
     if (failOn && verdictReaches(diagnosis.verdict, failOn)) args.runtime.exitCode = EXIT.notFound;
   });
-}
-
-/**
- * One diagnosis from a backend; shared with `watch`, which passes the snapshot's totals on. Events are
- * read only where the OS has them, by default over the last EVENT_WINDOW_MINUTES.
- */
-export async function diagnoseBackend(backend: Backend, runtime: Runtime, eventsSince?: Date): Promise<{ diagnosis: Diagnosis; snapshot: Snapshot }> {
-  const since = eventsSince ?? new Date(Date.now() - EVENT_WINDOW_MINUTES * 60_000);
-  const [snapshot, ranges, events] = await Promise.all([backend.snapshot(), backend.getRanges(), readEvents(backend, runtime, since)]);
-  return { diagnosis: diagnose({ snapshot, ranges, events, platform: backend.platform }), snapshot };
-}
-
-async function readEvents(backend: Backend, runtime: Runtime, since: Date): Promise<ExhaustionEvents | null> {
-  if (!backend.events) return null;
-  try {
-    return await backend.events(since);
-  } catch (error) {
-    // partial failure is data: the verdict still stands on the sockets
-    runtime.stderr(`note: could not read the Tcpip events from the System log: ${error instanceof Error ? error.message : String(error)}\n`);
-    return null;
-  }
 }
 
 /** The stable JSON shape (camelCase). */
@@ -74,6 +43,8 @@ export function diagnosisJson(diagnosis: Diagnosis) {
       start: range.start,
       end: range.end,
       count: range.count,
+      reserved: range.reserved,
+      usable: range.usable,
       inUse: range.inUse,
       percent: range.percent,
       byState: range.byState,
@@ -88,6 +59,8 @@ export function diagnosisJson(diagnosis: Diagnosis) {
     culprits: diagnosis.culprits,
     timeWaitPiles: diagnosis.timeWaitPiles,
     unownedEphemeralPorts: diagnosis.unownedEphemeralPorts,
+    hiddenOwners: diagnosis.hiddenOwners,
+    totals: diagnosis.totals,
     events: diagnosis.events,
     evidence: diagnosis.evidence,
     advice: diagnosis.advice,
@@ -95,25 +68,20 @@ export function diagnosisJson(diagnosis: Diagnosis) {
   };
 }
 
-const VERDICT_WORDS: Record<Verdict, string> = {
-  ok: 'OK: no sign of ephemeral-port exhaustion',
-  warning: 'WARNING: ephemeral ports are running low',
-  exhausted: 'EXHAUSTED: ephemeral ports ran out (new connections fail)',
-};
-
 export function formatDiagnosis(diagnosis: Diagnosis): string {
-  const out: string[] = [`verdict: ${VERDICT_WORDS[diagnosis.verdict]}`, ''];
+  const out: string[] = [`verdict: ${VERDICT_SENTENCES[diagnosis.verdict]}`, ''];
   const rows = diagnosis.usage.map((range) => [
-    `${range.protocol}/${range.family}`,
+    rangeKey(range),
     `${range.start}-${range.end}`,
     range.count,
     range.inUse,
     `${range.percent}%`,
     range.worstDestination ? `${formatAddress(range.worstDestination.remoteAddress, range.worstDestination.remotePort)} ${range.worstDestination.ports}` : null,
     `${range.judgedPercent}% (${range.judgedBy})`,
-    range.verdict === 'ok' ? 'ok' : range.verdict.toUpperCase(),
+    VERDICT_LABELS[range.verdict],
   ]);
   out.push(formatTable(['RANGE', 'PORTS', 'SIZE', 'IN USE', 'USED', 'BUSIEST DESTINATION', 'JUDGED', 'LEVEL'], rows, new Set([2, 3, 4])).trimEnd());
+  for (const range of diagnosis.usage) if (range.reserved > 0) out.push(`${rangeKey(range)}: ${poolWords(range)}`);
   out.push('', 'evidence:');
   for (const line of diagnosis.evidence) out.push(`  - ${line}`);
   if (diagnosis.culprits.length > 0) {

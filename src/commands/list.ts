@@ -1,11 +1,10 @@
 // porttop list: every endpoint with its owner, with filters.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { isTcpState, type Family, type Protocol } from '../core/model.js';
-import { filterEndpoints, type EndpointFilter } from '../core/select.js';
-import { parseFamilies, parsePid, parsePort, parseProtocols } from '../core/validate.js';
-import { UsageError } from '../errors.js';
+import { filterEndpoints, withProcessNames } from '../core/select.js';
+import { FAMILY_CHOICES, parseEndpointFilter, PROTO_CHOICES, type ParsedEndpointFilter } from '../core/validate.js';
+import { printable } from '../core/labels.js';
+import { EXIT } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
-import { withProcessNames } from '../core/select.js';
 import { formatLocal, formatProtocol, formatRemote, formatTable } from './format.js';
 
 interface ListArgs extends GlobalArgs {
@@ -21,8 +20,8 @@ export const listCommand: CommandModule<GlobalArgs, ListArgs> = {
   describe: 'every TCP and UDP endpoint with its owning process',
   builder: (yargs) =>
     (yargs as Argv<GlobalArgs>)
-      .option('proto', { type: 'string', describe: 'tcp or udp' })
-      .option('family', { type: 'string', describe: 'ipv4 or ipv6' })
+      .option('proto', { type: 'string', describe: PROTO_CHOICES })
+      .option('family', { type: 'string', describe: FAMILY_CHOICES })
       .option('state', { type: 'string', describe: 'TCP state, e.g. LISTEN, ESTABLISHED, TIME_WAIT, CLOSE_WAIT, BOUND' })
       .option('pid', { type: 'string', describe: 'only this process' })
       .option('port', { type: 'string', describe: 'local or remote port' })
@@ -31,37 +30,20 @@ export const listCommand: CommandModule<GlobalArgs, ListArgs> = {
   handler: (args) => runList(args),
 };
 
-export function parseListFilter(args: Pick<ListArgs, 'proto' | 'family' | 'state' | 'pid' | 'port'>): EndpointFilter {
-  const filter: EndpointFilter = {};
-  if (args.proto !== undefined) filter.protocol = onlyOne(parseProtocols(args.proto), '--proto', args.proto);
-  if (args.family !== undefined) filter.family = onlyOne(parseFamilies(args.family), '--family', args.family);
-  if (args.state !== undefined) {
-    const state = String(args.state).trim().toUpperCase().replace(/-/g, '_');
-    const canonical = state === 'LISTENING' ? 'LISTEN' : state;
-    if (!isTcpState(canonical)) {
-      throw new UsageError(
-        `invalid --state '${args.state}': expected one of LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSED, DELETE_TCB, BOUND`,
-      );
-    }
-    filter.state = canonical;
-  }
-  if (args.pid !== undefined) filter.pid = parsePid(args.pid);
-  if (args.port !== undefined) filter.port = parsePort(args.port, '--port');
-  return filter;
-}
-
-function onlyOne<T extends Protocol | Family>(values: T[], flag: string, given: string): T {
-  if (values.length !== 1) throw new UsageError(`invalid ${flag} '${given}': pick one, or leave ${flag} out for all`);
-  return values[0]!;
-}
-
 async function runList(args: ArgumentsCamelCase<ListArgs>): Promise<void> {
-  const filter = parseListFilter(args);
+  const filter = parseEndpointFilter(args);
   await withBackend(args, async (backend) => {
     const snapshot = await backend.snapshot();
     const endpoints = filterEndpoints(snapshot.endpoints, filter);
+    // exit 1 is "nothing found", as `who` of a free port: a script can test for it
+    if (endpoints.length === 0) args.runtime.exitCode = EXIT.notFound;
     if (args.json) {
       printJson(args.runtime, withProcessNames(endpoints, snapshot));
+      return;
+    }
+    if (endpoints.length === 0) {
+      args.runtime.stdout(`no endpoint${describeFilter(filter)}\n`);
+      for (const warning of snapshot.warnings) args.runtime.stderr(`note: ${warning}\n`);
       return;
     }
     const rows = endpoints.map((endpoint) => [
@@ -70,9 +52,21 @@ async function runList(args: ArgumentsCamelCase<ListArgs>): Promise<void> {
       formatRemote(endpoint),
       endpoint.state ?? '',
       endpoint.pid,
-      endpoint.pid === null ? null : (snapshot.processes.get(endpoint.pid)?.name ?? null),
+      endpoint.pid === null ? null : printable(snapshot.processes.get(endpoint.pid)?.name ?? '?'),
     ]);
     args.runtime.stdout(formatTable(['PROTO', 'LOCAL', 'REMOTE', 'STATE', 'PID', 'PROCESS'], rows, new Set([4])));
     for (const warning of snapshot.warnings) args.runtime.stderr(`note: ${warning}\n`);
   });
+}
+
+/** " matches --pid 999999 --state LISTEN", or "" without filters */
+function describeFilter(filter: ParsedEndpointFilter): string {
+  const flags = [
+    filter.protocol && `--proto ${filter.protocol}`,
+    filter.family && `--family ${filter.family}`,
+    filter.state && `--state ${filter.state}`,
+    filter.pid !== undefined && `--pid ${filter.pid}`,
+    filter.port !== undefined && `--port ${filter.port}`,
+  ].filter(Boolean);
+  return flags.length > 0 ? ` matches ${flags.join(' ')}` : ' found';
 }

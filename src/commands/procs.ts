@@ -1,9 +1,9 @@
 // porttop procs: one row per process that owns sockets, with counts by state.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { SORT_KEYS, sortProcessRows, summarizeProcesses, type ProcessRow, type SortKey } from '../core/aggregate.js';
+import { SORT_KEYS, sortProcessRows, summarizeProcesses, type ProcessRow } from '../core/aggregate.js';
 import { HANDLE_SUSPECT_THRESHOLD } from '../core/handles.js';
-import { parsePositiveInteger } from '../core/validate.js';
-import { UsageError } from '../errors.js';
+import { parsePositiveInteger, parseSortKey } from '../core/validate.js';
+import { printable } from '../core/labels.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
 import { formatTable } from './format.js';
 
@@ -23,16 +23,10 @@ export const procsCommand: CommandModule<GlobalArgs, ProcsArgs> = {
   handler: (args) => runProcs(args),
 };
 
-export function parseSortKey(value: unknown): SortKey {
-  const text = String(value ?? '').trim().toLowerCase();
-  if ((SORT_KEYS as readonly string[]).includes(text)) return text as SortKey;
-  throw new UsageError(`invalid --sort '${String(value)}': expected one of ${SORT_KEYS.join(', ')}`);
-}
-
 /** The JSON shape of one `procs` row. */
 export function procsJsonRow(row: ProcessRow) {
-  const { pid, processName, sockets, listen, established, timeWait, closeWait, bound, udp, ephemeral, handles } = row;
-  return { pid, processName, sockets, listen, established, timeWait, closeWait, bound, udp, ephemeral, handles };
+  const { pid, processName, commandLine, sockets, listen, established, timeWait, closeWait, bound, udp, ephemeral, handles } = row;
+  return { pid, processName, commandLine, sockets, listen, established, timeWait, closeWait, bound, udp, ephemeral, handles };
 }
 
 async function runProcs(args: ArgumentsCamelCase<ProcsArgs>): Promise<void> {
@@ -46,7 +40,7 @@ async function runProcs(args: ArgumentsCamelCase<ProcsArgs>): Promise<void> {
       return;
     }
     const table = rows.map((row) => [
-      row.pid, row.processName, row.sockets, row.listen, row.established, row.timeWait, row.closeWait,
+      row.pid, printable(row.processName), row.sockets, row.listen, row.established, row.timeWait, row.closeWait,
       row.bound, row.udp, row.ephemeral, row.handles === null ? null : `${row.handles}${row.handleSuspect ? ' !' : ''}`,
     ]);
     const headers = ['PID', 'NAME', 'SOCKETS', 'LISTEN', 'EST', 'TIME_WAIT', 'CLOSE_WAIT', 'BOUND', 'UDP', 'EPHEM', 'HANDLES'];

@@ -3,7 +3,8 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Backend } from '../backend.js';
 import type { PortRange, RangeChange } from '../core/model.js';
 import { DEFAULT_RANGES, makeRange, rangesAreShared } from '../core/ranges.js';
-import { parseFamilies, parseProtocols, parseRangeValues } from '../core/validate.js';
+import { rangeSetCommand } from '../core/labels.js';
+import { FAMILY_CHOICES, parseFamilies, parseProtocols, parseRangeValues, PROTO_CHOICES } from '../core/validate.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
 import { formatTable } from './format.js';
 
@@ -23,8 +24,8 @@ const showCommand: CommandModule<GlobalArgs, GlobalArgs> = {
 
 const changeOptions = (yargs: Argv<GlobalArgs>) =>
   yargs
-    .option('proto', { type: 'string', default: 'all', describe: 'tcp, udp or all' })
-    .option('family', { type: 'string', default: 'all', describe: 'ipv4, ipv6 or all' })
+    .option('proto', { type: 'string', default: 'all', describe: PROTO_CHOICES })
+    .option('family', { type: 'string', default: 'all', describe: FAMILY_CHOICES })
     .option('dry-run', { type: 'boolean', default: false, describe: 'only print what would change' });
 
 const setCommand: CommandModule<GlobalArgs, RangeSetArgs> = {
@@ -62,7 +63,7 @@ async function changeRange(args: ArgumentsCamelCase<RangeSetArgs>, requested: Ra
     const before = await backend.getRanges();
     const after = args.dryRun ? applyChange(before, change) : await backend.setRange(change);
     if (args.json) {
-      printJson(args.runtime, { dryRun: args.dryRun, before, after, undo: undoCommands(before, change) });
+      printJson(args.runtime, { dryRun: args.dryRun, before: before.map(rangeJson), after: after.map(rangeJson), undo: undoCommands(before, change) });
       return;
     }
     const { runtime } = args;
@@ -88,16 +89,21 @@ export function undoCommands(before: readonly PortRange[], change: RangeChange):
   const touched = before.filter((range) => change.protocols.includes(range.protocol) && change.families.includes(range.family));
   const first = touched[0];
   if (first && touched.every((range) => range.start === first.start && range.count === first.count)) {
-    const proto = change.protocols.length === 1 ? ` --proto ${change.protocols[0]}` : '';
-    const family = change.families.length === 1 ? ` --family ${change.families[0]}` : '';
-    return [`porttop range set --start ${first.start} --num ${first.count}${proto}${family}`];
+    const protocol = change.protocols.length === 1 ? change.protocols[0] : undefined;
+    const family = change.families.length === 1 ? change.families[0] : undefined;
+    return [rangeSetCommand(first.start, first.count, { protocol, family })];
   }
-  return touched.map((range) => `porttop range set --start ${range.start} --num ${range.count} --proto ${range.protocol} --family ${range.family}`);
+  return touched.map((range) => rangeSetCommand(range.start, range.count, range));
 }
 
 function printRanges(args: GlobalArgs, backend: Backend, ranges: readonly PortRange[]): void {
-  if (args.json) printJson(args.runtime, ranges);
+  if (args.json) printJson(args.runtime, ranges.map(rangeJson));
   else args.runtime.stdout(rangesTable(ranges, backend));
+}
+
+/** A range as `range --json` prints it: `num`, the word of the --num flag, for its number of ports. */
+export function rangeJson(range: PortRange) {
+  return { protocol: range.protocol, family: range.family, start: range.start, num: range.count, end: range.end };
 }
 
 function rangesTable(ranges: readonly PortRange[], backend: Backend): string {

@@ -3,11 +3,9 @@
 import { hostname } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { SORT_KEYS } from '../core/aggregate.js';
-import { parseSeconds } from '../core/validate.js';
-import { MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS } from '../core/view.js';
+import { INTERVAL_LIMITS, parseInterval, parseSortKey } from '../core/validate.js';
 import { UsageError } from '../errors.js';
 import { withBackend, type GlobalArgs } from './common.js';
-import { parseSortKey } from './procs.js';
 
 interface TopArgs extends GlobalArgs {
   interval: string;
@@ -20,7 +18,7 @@ export const topCommand: CommandModule<GlobalArgs, TopArgs> = {
   describe: 'live, top-like view of processes by socket count (the default)',
   builder: (yargs) =>
     (yargs as Argv<GlobalArgs>)
-      .option('interval', { type: 'string', default: '2', describe: `seconds between refreshes (${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS})` })
+      .option('interval', { type: 'string', default: '2', describe: `seconds between refreshes (${INTERVAL_LIMITS.minSeconds} to ${INTERVAL_LIMITS.maxSeconds})` })
       .option('sort', { type: 'string', default: 'sockets', describe: `${SORT_KEYS.join('|')} (largest first)` })
       .option('filter', { type: 'string', default: '', describe: 'show only processes whose name or PID matches, or :PORT' })
       .example('$0 --sort closewait', 'the live view, the most CLOSE_WAIT sockets first')
@@ -29,7 +27,7 @@ export const topCommand: CommandModule<GlobalArgs, TopArgs> = {
 };
 
 async function runTopCommand(args: ArgumentsCamelCase<TopArgs>): Promise<void> {
-  const intervalSeconds = parseSeconds(args.interval, '--interval', MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS);
+  const intervalSeconds = parseInterval(args.interval);
   const sortKey = parseSortKey(args.sort);
   if (args.json) throw new UsageError('the live view has no --json: use porttop procs --json');
   if (!args.runtime.isInteractive) {
@@ -48,16 +46,28 @@ async function runTopCommand(args: ArgumentsCamelCase<TopArgs>): Promise<void> {
 const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
 
 /**
- * Loads the view with those variables hidden: `porttop top` has just checked that it runs in a real
- * terminal, where a CI=true left in the shell (a CI job's debugging session, a test harness) would
- * otherwise leave the screen blank until exit.
+ * The FORCE_COLOR the view's colour library must see when it loads: NO_COLOR (no-color.org) means
+ * none, which that library does not check itself; a FORCE_COLOR the user set wins over NO_COLOR.
+ */
+export function colorOverride(env: NodeJS.ProcessEnv): string | undefined {
+  if ('FORCE_COLOR' in env) return env.FORCE_COLOR;
+  return env.NO_COLOR ? '0' : undefined;
+}
+
+/**
+ * Loads the view with the CI variables hidden (`porttop top` has just checked that it runs in a real
+ * terminal, where a CI=true left in the shell would otherwise leave the screen blank until exit) and
+ * with the colour the user asked for (NO_COLOR, FORCE_COLOR), read once as the library loads.
  */
 async function importViewForTerminal(): Promise<typeof import('../tui/run.js')> {
-  const saved = CI_VARIABLES.map((name) => [name, process.env[name]] as const);
+  const saved = [...CI_VARIABLES, 'FORCE_COLOR'].map((name) => [name, process.env[name]] as const);
+  const force = colorOverride(process.env);
   for (const [name] of saved) delete process.env[name];
+  if (force !== undefined) process.env.FORCE_COLOR = force;
   try {
     return await import('../tui/run.js');
   } finally {
+    delete process.env.FORCE_COLOR;
     for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
   }
 }

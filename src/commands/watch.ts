@@ -1,12 +1,11 @@
 // porttop watch: sample at an interval, append each sample to CSV or NDJSON, print a live line with the
 // trend and the time to exhaustion; Ctrl-C ends with a summary. Samples never overlap: the next one
 // starts only after the previous one finished and the rest of the interval passed.
-import { appendFileSync, closeSync, openSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { totalsByState } from '../core/aggregate.js';
+import { plural, rangeKey, VERDICT_LABELS } from '../core/labels.js';
 import { formatDuration } from '../core/trend.js';
-import { parsePositiveInteger, parseSeconds } from '../core/validate.js';
+import { worstRange } from '../core/usage.js';
+import { INTERVAL_LIMITS, parseInterval, parseOutFile, parsePositiveInteger, type OutFormat } from '../core/validate.js';
 import {
   csvLine,
   sampleColumns,
@@ -17,10 +16,10 @@ import {
   type WatchSample,
   type WatchSummary,
 } from '../core/watchsample.js';
-import { BackendError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
-import { withBackend, type GlobalArgs } from './common.js';
-import { diagnoseBackend } from './diagnose.js';
+import { diagnoseBackend, withBackend, type GlobalArgs } from './common.js';
+import { LineFile } from './lineFile.js';
 
 interface WatchArgs extends GlobalArgs {
   interval: string;
@@ -29,17 +28,13 @@ interface WatchArgs extends GlobalArgs {
 }
 
 export const DEFAULT_INTERVAL_SECONDS = 5;
-export const MIN_INTERVAL_SECONDS = 0.1;
-export const MAX_INTERVAL_SECONDS = 86_400;
-
-export type OutFormat = 'csv' | 'ndjson';
 
 export const watchCommand: CommandModule<GlobalArgs, WatchArgs> = {
   command: 'watch',
   describe: 'sample port usage at an interval, append CSV or NDJSON, show the trend',
   builder: (yargs) =>
     (yargs as Argv<GlobalArgs>)
-      .option('interval', { type: 'string', default: String(DEFAULT_INTERVAL_SECONDS), describe: 'seconds between samples' })
+      .option('interval', { type: 'string', default: String(DEFAULT_INTERVAL_SECONDS), describe: `seconds between samples (${INTERVAL_LIMITS.minSeconds} to ${INTERVAL_LIMITS.maxSeconds})` })
       .option('count', { type: 'string', describe: 'stop after N samples (default: until Ctrl-C)' })
       .option('out', { type: 'string', describe: 'append each sample to FILE.csv (header row, ISO times) or FILE.ndjson (one object per line)' })
       .example('$0 watch --interval 10 --out ports.csv', 'a row every 10 s until Ctrl-C')
@@ -47,19 +42,9 @@ export const watchCommand: CommandModule<GlobalArgs, WatchArgs> = {
   handler: (args) => runWatch(args),
 };
 
-export function parseOutFile(value: unknown): { path: string; format: OutFormat } | null {
-  if (value === undefined) return null;
-  const path = String(value);
-  const match = /\.(csv|ndjson)$/i.exec(path);
-  if (!match || basename(path).length === match[0].length) {
-    throw new UsageError(`invalid --out '${path}': expected a file name ending in .csv or .ndjson`);
-  }
-  return { path, format: match[1]!.toLowerCase() as OutFormat };
-}
-
 async function runWatch(args: ArgumentsCamelCase<WatchArgs>): Promise<void> {
   // every input is checked before anything is opened or written
-  const intervalMs = parseSeconds(args.interval, '--interval', MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS) * 1000;
+  const intervalMs = parseInterval(args.interval) * 1000;
   const count = args.count === undefined ? null : parsePositiveInteger(args.count, '--count');
   const out = parseOutFile(args.out);
   const { runtime } = args;
@@ -72,8 +57,8 @@ async function runWatch(args: ArgumentsCamelCase<WatchArgs>): Promise<void> {
     try {
       for (let taken = 0; !stop.requested && (count === null || taken < count); taken++) {
         const started = Date.now();
-        const { diagnosis, snapshot } = await diagnoseBackend(backend, runtime, startedAt);
-        const sample = sampleOf(diagnosis, totalsByState(snapshot.endpoints), snapshot.takenAt);
+        const { diagnosis, takenAt } = await diagnoseBackend(backend, runtime, startedAt);
+        const sample = sampleOf(diagnosis, takenAt);
         history.add(sample);
         const trend = history.trend();
         const record = sampleRecord(sample, trend, columns);
@@ -85,6 +70,7 @@ async function runWatch(args: ArgumentsCamelCase<WatchArgs>): Promise<void> {
       }
     } finally {
       stop.dispose();
+      sink?.close();
     }
     const summary = history.summary();
     if (args.json) runtime.stdout(`${JSON.stringify({ summary: { ...summary, out: out?.path ?? null } })}\n`);
@@ -94,51 +80,32 @@ async function runWatch(args: ArgumentsCamelCase<WatchArgs>): Promise<void> {
 
 interface Sink {
   append(record: Record<string, string | number | null>): void;
+  close(): void;
 }
 
 /**
- * Appends, one write per sample, so a crash keeps every earlier row. A CSV gets its header when new
- * or empty; an existing CSV with other columns is refused rather than mixed.
+ * One write per sample, whole lines only (lineFile.ts), so a crash or a full disk keeps every earlier
+ * row. A CSV gets its header when new or empty; an existing CSV with other columns is refused rather
+ * than mixed.
  */
 function openSink(path: string, format: OutFormat, columns: readonly string[]): Sink {
-  const header = csvLine(columns);
-  let firstLine: string;
+  const file = LineFile.open(path);
   try {
-    firstLine = readFirstLine(path);
-  } catch (error) {
-    throw new UsageError(`cannot write --out '${path}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  if (format === 'csv') {
-    if (firstLine === '') appendFileSync(path, header);
-    else if (`${firstLine}\n` !== header) {
-      throw new UsageError(`--out '${path}' already holds CSV with other columns: choose a new file name`);
+    if (format === 'csv') {
+      const header = csvLine(columns);
+      if (file.isEmpty) file.append(header);
+      else if (`${file.firstLine()}\n` !== header) {
+        throw new UsageError(`--out '${path}' already holds CSV with other columns: choose a new file name`);
+      }
     }
-    return { append: (record) => appendOrFail(path, csvLine(columns.map((column) => record[column] ?? null))) };
-  }
-  return { append: (record) => appendOrFail(path, `${JSON.stringify(record)}\n`) };
-}
-
-/** A full disk or a file removed under us ends the watch with one line, not a stack trace. */
-function appendOrFail(path: string, text: string): void {
-  try {
-    appendFileSync(path, text);
   } catch (error) {
-    throw new BackendError(`cannot append to --out '${path}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    file.close();
+    throw error;
   }
-}
-
-/** Creates the file if needed (so a bad directory fails before the first sample) and returns its first line. */
-function readFirstLine(path: string): string {
-  const fd = openSync(path, 'a+');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    const text = buffer.subarray(0, read).toString('utf8');
-    const end = text.indexOf('\n');
-    return end === -1 ? text : text.slice(0, end);
-  } finally {
-    closeSync(fd);
-  }
+  const line = format === 'csv'
+    ? (record: Record<string, string | number | null>) => csvLine(columns.map((column) => record[column] ?? null))
+    : (record: Record<string, string | number | null>) => `${JSON.stringify(record)}\n`;
+  return { append: (record) => file.append(line(record)), close: () => file.close() };
 }
 
 /** Ctrl-C (SIGINT) or SIGTERM ends the watch after the sample in progress, with a summary and exit 0. */
@@ -172,35 +139,31 @@ function stopSignal() {
   return state;
 }
 
-function rangeLabel(range: { protocol: string; family: string }): string {
-  return `${range.protocol}/${range.family}`;
-}
-
 export function liveLine(sample: WatchSample, trend: SampleTrend | null): string {
-  const worst = sample.ranges.reduce<WatchSample['ranges'][number] | undefined>((a, b) => (!a || b.judgedPercent > a.judgedPercent ? b : a), undefined);
-  const parts = [sample.time, sample.verdict.toUpperCase().padEnd(9)];
+  const worst = worstRange(sample.ranges);
+  const parts = [sample.time, VERDICT_LABELS[sample.verdict].padEnd(9)];
   if (worst) {
     const judged = worst.judgedPorts !== worst.inUse ? ` (judged ${worst.judgedPorts}, ${worst.judgedPercent}%)` : '';
-    parts.push(`${rangeLabel(worst)} ${worst.inUse}/${worst.count} ${worst.percent}%${judged}`);
+    parts.push(`${rangeKey(worst)} ${worst.inUse}/${worst.usable} ${worst.percent}%${judged}`);
   }
   parts.push(`TIME_WAIT ${sample.timeWait}`, `CLOSE_WAIT ${sample.closeWait}`, `BOUND ${sample.bound}`);
-  if (sample.topPid !== null) parts.push(`top PID ${sample.topPid} ${sample.topName ?? '?'} ${sample.topPorts ?? 0} ports`);
+  if (sample.topPid !== null) parts.push(`top PID ${sample.topPid} ${sample.topName ?? '?'} ${plural(sample.topPorts ?? 0, 'port')}`);
   if (trend?.trend.rising) {
     const sign = trend.trend.ratePerMinute >= 0 ? '+' : '';
     const eta = trend.trend.etaSeconds === null ? '' : trend.trend.etaSeconds === 0 ? ', exhausted now' : `, exhausted in ~${formatDuration(trend.trend.etaSeconds)}`;
-    parts.push(`rising ${sign}${trend.trend.ratePerMinute} ports/min on ${trend.range.replace('_', '/')}${eta}`);
+    parts.push(`rising ${sign}${trend.trend.ratePerMinute} ports/min on ${trend.range}${eta}`);
   }
   return parts.join('  ');
 }
 
 export function formatSummary(summary: WatchSummary, outPath: string | null): string {
-  const lines = [`watch ended: ${summary.samples} sample${summary.samples === 1 ? '' : 's'}${summary.from ? ` from ${summary.from} to ${summary.to}` : ''}`];
+  const lines = [`watch ended: ${plural(summary.samples, 'sample')}${summary.from ? ` from ${summary.from} to ${summary.to}` : ''}`];
   if (summary.peak) {
-    lines.push(`peak: ${summary.peak.range.replace('_', '/')} ${summary.peak.judgedPorts} ports (${summary.peak.judgedPercent}%) at ${summary.peak.time}, verdict ${summary.peak.verdict}`);
-    if (summary.firstPorts !== null && summary.lastPorts !== null) lines.push(`${summary.peak.range.replace('_', '/')}: ${summary.firstPorts} ports at the start, ${summary.lastPorts} at the end`);
+    lines.push(`peak: ${summary.peak.range} ${plural(summary.peak.judgedPorts, 'port')} (${summary.peak.judgedPercent}%) at ${summary.peak.time}, verdict ${VERDICT_LABELS[summary.peak.verdict]}`);
+    if (summary.firstPorts !== null && summary.lastPorts !== null) lines.push(`${summary.peak.range}: ${plural(summary.firstPorts, 'port')} at the start, ${summary.lastPorts} at the end`);
   }
-  if (summary.peakCulprit) lines.push(`top culprit at the peak: PID ${summary.peakCulprit.pid} (${summary.peakCulprit.name ?? '?'}) with ${summary.peakCulprit.ports ?? 0} ephemeral ports`);
-  if (summary.finalVerdict) lines.push(`last verdict: ${summary.finalVerdict}${summary.finalVerdict === 'ok' ? '' : ' (run porttop diagnose for the evidence and advice)'}`);
+  if (summary.peakCulprit) lines.push(`top culprit at the peak: PID ${summary.peakCulprit.pid} (${summary.peakCulprit.name ?? '?'}) with ${plural(summary.peakCulprit.ports ?? 0, 'ephemeral port')}`);
+  if (summary.finalVerdict) lines.push(`last verdict: ${VERDICT_LABELS[summary.finalVerdict]}${summary.finalVerdict === 'ok' ? '' : ' (run porttop diagnose for the evidence and advice)'}`);
   if (outPath) lines.push(`samples appended to ${outPath}`);
   return `${lines.join('\n')}\n`;
 }

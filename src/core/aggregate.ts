@@ -1,11 +1,14 @@
-// Per-process socket counts: the rows of `porttop procs` and of the terminal view.
+// Per-process socket counts: the rows of `porttop procs` and of the terminal view, read from the one
+// pass over the snapshot (tally.ts) that diagnose reads too.
 import { exceedsHandleRule } from './handles.js';
-import type { Endpoint, PortRange, Snapshot, TcpState } from './model.js';
-import { rangeLookup, usesEphemeralPort } from './ranges.js';
+import type { PortRange, Snapshot } from './model.js';
+import { tallySnapshot, type SnapshotTally } from './tally.js';
 
 export interface ProcessRow {
   pid: number;
   processName: string;
+  /** the command line, for telling apart processes of one name (five `node`s); null when unknown */
+  commandLine: string | null;
   sockets: number;
   listen: number;
   established: number;
@@ -31,49 +34,25 @@ const SORT_FIELD: Record<SortKey, keyof ProcessRow> = {
   bound: 'bound',
 };
 
-export function summarizeProcesses(snapshot: Snapshot, ranges: readonly PortRange[]): ProcessRow[] {
-  const lookup = rangeLookup(ranges);
-  const rows = new Map<number, ProcessRow>();
-  const ephemeralPorts = new Map<number, Set<number>>();
-  for (const endpoint of snapshot.endpoints) {
-    if (endpoint.pid === null) continue;
-    let row = rows.get(endpoint.pid);
-    if (!row) {
-      const info = snapshot.processes.get(endpoint.pid);
-      const processName = info?.name ?? '?';
-      const handles = info?.handles ?? null;
-      row = {
-        pid: endpoint.pid, processName, sockets: 0, listen: 0, established: 0, timeWait: 0, closeWait: 0,
-        bound: 0, udp: 0, ephemeral: 0, handles, handleSuspect: exceedsHandleRule(processName, handles),
-      };
-      rows.set(endpoint.pid, row);
-    }
-    row.sockets++;
-    countState(row, endpoint);
-    if (usesEphemeralPort(endpoint, lookup)) {
-      let ports = ephemeralPorts.get(endpoint.pid);
-      if (!ports) ephemeralPorts.set(endpoint.pid, (ports = new Set()));
-      // protocol and family each have their own range on Windows, so a port counts once per pair
-      ports.add(endpoint.localPort * 4 + (endpoint.protocol === 'udp' ? 2 : 0) + (endpoint.family === 'ipv6' ? 1 : 0));
-    }
+/** One row per process that owns sockets, in the order they were first seen. */
+export function processRows(tally: SnapshotTally): ProcessRow[] {
+  const rows: ProcessRow[] = [];
+  for (const counts of tally.processes.values()) {
+    if (counts.sockets === 0) continue; // named only as the inferred owner of TIME_WAIT sockets
+    const info = tally.snapshot.processes.get(counts.pid);
+    const processName = info?.name ?? '?';
+    const handles = info?.handles ?? null;
+    const { pid, sockets, listen, established, timeWait, closeWait, bound, udp } = counts;
+    rows.push({
+      pid, processName, commandLine: info?.commandLine ?? null, sockets, listen, established, timeWait, closeWait, bound, udp,
+      ephemeral: counts.ephemeral.size, handles, handleSuspect: exceedsHandleRule(processName, handles),
+    });
   }
-  for (const [pid, ports] of ephemeralPorts) rows.get(pid)!.ephemeral = ports.size;
-  return [...rows.values()];
+  return rows;
 }
 
-function countState(row: ProcessRow, endpoint: Endpoint): void {
-  if (endpoint.protocol === 'udp') {
-    row.udp++;
-    return;
-  }
-  switch (endpoint.state) {
-    case 'LISTEN': row.listen++; break;
-    case 'ESTABLISHED': row.established++; break;
-    case 'TIME_WAIT': row.timeWait++; break;
-    case 'CLOSE_WAIT': row.closeWait++; break;
-    case 'BOUND': row.bound++; break;
-    default: break;
-  }
+export function summarizeProcesses(snapshot: Snapshot, ranges: readonly PortRange[]): ProcessRow[] {
+  return processRows(tallySnapshot(snapshot, ranges));
 }
 
 /** Sorts by the key, largest first (or smallest first), ties by PID so the order is stable between refreshes. */
@@ -85,17 +64,4 @@ export function sortProcessRows(rows: readonly ProcessRow[], key: SortKey, desce
     const bv = (b[field] as number | null) ?? -1;
     return av !== bv ? (av - bv) * direction : a.pid - b.pid;
   });
-}
-
-export type StateTotals = Record<TcpState | 'UDP', number>;
-
-/** Socket counts by state over the whole snapshot (UDP counted apart). */
-export function totalsByState(endpoints: readonly Endpoint[]): Partial<StateTotals> {
-  const totals: Partial<StateTotals> = {};
-  for (const endpoint of endpoints) {
-    const key = endpoint.protocol === 'udp' ? 'UDP' : endpoint.state;
-    if (key === null) continue;
-    totals[key] = (totals[key] ?? 0) + 1;
-  }
-  return totals;
 }

@@ -1,10 +1,10 @@
 // Words for endpoints nobody owns, so `who` never just says "nothing" when the kernel holds a port.
-import type { Endpoint } from './model.js';
+import type { Endpoint, Platform } from './model.js';
 
 /** Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN); Windows 240 s by default (TcpTimedWaitDelay). */
 export const TIME_WAIT_SECONDS = { linux: 60, windows: 240 } as const;
 
-export function explainUnowned(endpoint: Endpoint, platform: 'linux' | 'windows'): string {
+export function explainUnowned(endpoint: Endpoint, platform: Platform): string {
   switch (endpoint.state) {
     case 'TIME_WAIT':
       return `held by the kernel after the connection closed; frees itself within ${TIME_WAIT_SECONDS[platform]} s; nothing to kill`;

@@ -3,6 +3,9 @@
 export type Protocol = 'tcp' | 'udp';
 export type Family = 'ipv4' | 'ipv6';
 
+/** The OS family, for the rules that differ (protected PIDs, TIME_WAIT length, default range, judgement). */
+export type Platform = 'linux' | 'windows';
+
 export const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp'];
 export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 

@@ -1,5 +1,6 @@
-// Dynamic (ephemeral) port ranges: lookup and the question "is this endpoint using an ephemeral port".
-import type { Endpoint, Family, PortRange, Protocol } from './model.js';
+// Dynamic (ephemeral) port ranges: the OS defaults, lookup by protocol and family.
+import type { Family, PortRange, Protocol } from './model.js';
+import { rangeKey } from './labels.js';
 
 /** OS defaults, for `porttop range reset`. */
 export const DEFAULT_RANGES = {
@@ -15,15 +16,8 @@ export type RangeLookup = (protocol: Protocol, family: Family) => PortRange | un
 
 export function rangeLookup(ranges: readonly PortRange[]): RangeLookup {
   const byKey = new Map<string, PortRange>();
-  for (const range of ranges) byKey.set(`${range.protocol}/${range.family}`, range);
-  return (protocol, family) => byKey.get(`${protocol}/${family}`);
-}
-
-/** A non-listening socket whose local port lies in its protocol's dynamic range. */
-export function usesEphemeralPort(endpoint: Endpoint, lookup: RangeLookup): boolean {
-  if (endpoint.state === 'LISTEN') return false;
-  const range = lookup(endpoint.protocol, endpoint.family);
-  return range !== undefined && endpoint.localPort >= range.start && endpoint.localPort <= range.end;
+  for (const range of ranges) byKey.set(rangeKey(range), range);
+  return (protocol, family) => byKey.get(rangeKey({ protocol, family }));
 }
 
 /** True when all ranges are one and the same span (Linux: one sysctl for TCP, UDP, IPv4 and IPv6). */

@@ -1,6 +1,8 @@
 // Input validation, pure: each failure is a UsageError whose one line names the value and what is allowed.
 import { UsageError } from '../errors.js';
-import { FAMILIES, PROTOCOLS, type Family, type Protocol } from './model.js';
+import { SORT_KEYS, type SortKey } from './aggregate.js';
+import { VERDICTS, type Verdict } from './labels.js';
+import { FAMILIES, isTcpState, PROTOCOLS, TCP_STATES, type Family, type Protocol, type TcpState } from './model.js';
 
 export const MIN_PORT = 1;
 export const MAX_PORT = 65535;
@@ -76,7 +78,8 @@ export function parsePositiveInteger(value: unknown, what: string, max = Number.
   const text = String(value ?? '');
   const n = parseWholeNumber(text);
   if (n === null || n < 1 || n > max) {
-    throw new UsageError(`invalid ${what} '${text}': expected a whole number from 1 to ${max}`);
+    const allowed = max === Number.MAX_SAFE_INTEGER ? 'a whole number, 1 or more' : `a whole number from 1 to ${max}`;
+    throw new UsageError(`invalid ${what} '${text}': expected ${allowed}`);
   }
   return n;
 }
@@ -95,6 +98,13 @@ export function parseSeconds(value: unknown, what: string, min: number, max: num
   return seconds;
 }
 
+/** How often `watch` samples and the live view refreshes: one pair of limits for both. */
+export const INTERVAL_LIMITS = { minSeconds: 0.1, maxSeconds: 86_400 } as const;
+
+export function parseInterval(value: unknown): number {
+  return parseSeconds(value, '--interval', INTERVAL_LIMITS.minSeconds, INTERVAL_LIMITS.maxSeconds);
+}
+
 /** The rules of `netsh int ipv4 set dynamicport`, which porttop applies on every OS. */
 export const RANGE_RULES = {
   minStart: 1025,
@@ -107,40 +117,111 @@ export interface RangeValues {
   count: number;
 }
 
-export function parseRangeValues(startValue: unknown, countValue: unknown): RangeValues {
-  const startText = String(startValue ?? '');
-  const countText = String(countValue ?? '');
-  const start = parseWholeNumber(startText);
+/**
+ * What is wrong with a range by those rules, in words naming the flag, or null when it is valid.
+ * Pure and non-throwing, so core can ask it of a range it computed (the stop-gap suggestion).
+ */
+export function rangeValuesProblem(start: number | null, count: number | null, given: { start: string; count: string }): string | null {
   if (start === null || start < RANGE_RULES.minStart || start > RANGE_RULES.maxEnd) {
-    throw new UsageError(
-      `invalid --start '${startText}': expected a whole number from ${RANGE_RULES.minStart} to ${RANGE_RULES.maxEnd - RANGE_RULES.minCount + 1}`,
-    );
+    return `invalid --start '${given.start}': expected a whole number from ${RANGE_RULES.minStart} to ${RANGE_RULES.maxEnd - RANGE_RULES.minCount + 1}`;
   }
-  const count = parseWholeNumber(countText);
   if (count === null || count < RANGE_RULES.minCount) {
-    throw new UsageError(`invalid --num '${countText}': expected a whole number of ports, at least ${RANGE_RULES.minCount}`);
+    return `invalid --num '${given.count}': expected a whole number of ports, at least ${RANGE_RULES.minCount}`;
   }
   const end = start + count - 1;
   if (end > RANGE_RULES.maxEnd) {
-    throw new UsageError(
-      `invalid range --start ${start} --num ${count}: it would end at ${end}, past ${RANGE_RULES.maxEnd} (start + num - 1 must be at most ${RANGE_RULES.maxEnd})`,
-    );
+    return `invalid range --start ${start} --num ${count}: it would end at ${end}, past ${RANGE_RULES.maxEnd} (start + num - 1 must be at most ${RANGE_RULES.maxEnd})`;
   }
-  return { start, count };
+  return null;
 }
+
+export function parseRangeValues(startValue: unknown, countValue: unknown): RangeValues {
+  const given = { start: String(startValue ?? ''), count: String(countValue ?? '') };
+  const start = parseWholeNumber(given.start);
+  const count = parseWholeNumber(given.count);
+  const problem = rangeValuesProblem(start, count, given);
+  if (problem) throw new UsageError(problem);
+  return { start: start!, count: count! };
+}
+
+/** What --proto accepts, in the words its help and its error both use. */
+export const PROTO_CHOICES = 'tcp, udp or all';
+export const FAMILY_CHOICES = 'ipv4, ipv6 or all';
 
 export function parseProtocols(value: unknown): Protocol[] {
   const text = String(value ?? 'all').trim().toLowerCase();
   if (text === 'all') return [...PROTOCOLS];
   if ((PROTOCOLS as readonly string[]).includes(text)) return [text as Protocol];
-  throw new UsageError(`invalid --proto '${String(value)}': expected tcp, udp or all`);
+  throw new UsageError(`invalid --proto '${String(value)}': expected ${PROTO_CHOICES}`);
 }
 
 export function parseFamilies(value: unknown): Family[] {
   const text = String(value ?? 'all').trim().toLowerCase();
   if (text === 'all') return [...FAMILIES];
   if ((FAMILIES as readonly string[]).includes(text)) return [text as Family];
-  throw new UsageError(`invalid --family '${String(value)}': expected ipv4, ipv6 or all`);
+  throw new UsageError(`invalid --family '${String(value)}': expected ${FAMILY_CHOICES}`);
+}
+
+/** A TCP state as netstat, ss or PowerShell write it: TIME_WAIT, time-wait, Listening. */
+export function parseState(value: unknown): TcpState {
+  const state = String(value ?? '').trim().toUpperCase().replace(/-/g, '_');
+  const canonical = state === 'LISTENING' ? 'LISTEN' : state;
+  if (!isTcpState(canonical)) throw new UsageError(`invalid --state '${String(value)}': expected one of ${TCP_STATES.join(', ')}`);
+  return canonical;
+}
+
+/** `list`'s filters (select.ts's EndpointFilter); "all" (both protocols or families) is the same as leaving the flag out. */
+export interface ParsedEndpointFilter {
+  protocol?: Protocol;
+  family?: Family;
+  state?: TcpState;
+  pid?: number;
+  port?: number;
+}
+
+export function parseEndpointFilter(args: { proto?: unknown; family?: unknown; state?: unknown; pid?: unknown; port?: unknown }): ParsedEndpointFilter {
+  const filter: ParsedEndpointFilter = {};
+  if (args.proto !== undefined) {
+    const protocols = parseProtocols(args.proto);
+    if (protocols.length === 1) filter.protocol = protocols[0]!;
+  }
+  if (args.family !== undefined) {
+    const families = parseFamilies(args.family);
+    if (families.length === 1) filter.family = families[0]!;
+  }
+  if (args.state !== undefined) filter.state = parseState(args.state);
+  if (args.pid !== undefined) filter.pid = parsePid(args.pid);
+  if (args.port !== undefined) filter.port = parsePort(args.port, '--port');
+  return filter;
+}
+
+export function parseSortKey(value: unknown): SortKey {
+  const text = String(value ?? '').trim().toLowerCase();
+  if ((SORT_KEYS as readonly string[]).includes(text)) return text as SortKey;
+  throw new UsageError(`invalid --sort '${String(value)}': expected one of ${SORT_KEYS.join(', ')}`);
+}
+
+/** --fail-on: the verdict at which `diagnose` exits 1; null when not given. */
+export function parseFailOn(value: unknown): Verdict | null {
+  if (value === undefined) return null;
+  const text = String(value).trim().toLowerCase();
+  const levels = VERDICTS.filter((verdict) => verdict !== 'ok');
+  if ((levels as readonly string[]).includes(text)) return text as Verdict;
+  throw new UsageError(`invalid --fail-on '${String(value)}': expected ${levels.join(' or ')}`);
+}
+
+export type OutFormat = 'csv' | 'ndjson';
+
+/** --out of `watch`: the file's name says its format. */
+export function parseOutFile(value: unknown): { path: string; format: OutFormat } | null {
+  if (value === undefined) return null;
+  const path = String(value);
+  const match = /\.(csv|ndjson)$/i.exec(path);
+  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  if (!match || base.length === match[0].length) {
+    throw new UsageError(`invalid --out '${path}': expected a file name ending in .csv or .ndjson`);
+  }
+  return { path, format: match[1]!.toLowerCase() as OutFormat };
 }
 
 /** POSIX signal names porttop accepts for `kill --signal`, with or without the SIG prefix. */

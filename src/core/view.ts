@@ -1,10 +1,11 @@
-// What the live view shows of a snapshot, as plain functions: one analysis per snapshot, the filter
-// (name, PID or :port), moving a selection through a list and keeping it on screen, the sort cycle
-// and the refresh-interval steps. Pure: no I/O, no ink.
-import { SORT_KEYS, summarizeProcesses, totalsByState, type ProcessRow, type SortKey, type StateTotals } from './aggregate.js';
-import type { Endpoint, PortRange, Snapshot, TcpState } from './model.js';
+// What the live view shows of a snapshot, as plain functions: one analysis per snapshot (one pass
+// over the sockets for the rows, the gauges and the verdict), the filter (name, PID or :port) and one
+// process's endpoints. Pure: no I/O, no ink. Moving through the list is widget state: src/tui/navigation.ts.
+import { processRows, type ProcessRow } from './aggregate.js';
+import { diagnoseTally, type Diagnosis, type RangeDiagnosis } from './diagnose/index.js';
+import type { Endpoint, ExcludedRange, Platform, PortRange, Snapshot, TcpState } from './model.js';
 import { holdsPort } from './select.js';
-import { diagnose, type Diagnosis, type Platform, type RangeDiagnosis } from './diagnose.js';
+import { tallySnapshot, type StateTotals } from './tally.js';
 
 /** Everything the view derives from one snapshot; computed once per snapshot, never per key press. */
 export interface SnapshotAnalysis {
@@ -23,16 +24,11 @@ export interface SnapshotAnalysis {
  * Windows exhaustion events are left out: reading them is a PowerShell round trip per refresh;
  * `porttop diagnose` reads them.
  */
-export function analyzeSnapshot(snapshot: Snapshot, ranges: PortRange[], platform: Platform): SnapshotAnalysis {
-  const diagnosis = diagnose({ snapshot, ranges, events: null, platform });
-  return {
-    snapshot,
-    ranges,
-    rows: summarizeProcesses(snapshot, ranges),
-    totals: totalsByState(snapshot.endpoints),
-    usage: diagnosis.usage,
-    diagnosis,
-  };
+export function analyzeSnapshot(snapshot: Snapshot, ranges: PortRange[], platform: Platform, excluded: readonly ExcludedRange[] = []): SnapshotAnalysis {
+  const tally = tallySnapshot(snapshot, ranges);
+  const rows = processRows(tally);
+  const diagnosis = diagnoseTally(tally, { events: null, platform, excluded });
+  return { snapshot, ranges, rows, totals: diagnosis.totals, usage: diagnosis.usage, diagnosis };
 }
 
 // ---- the filter typed after `/` ----
@@ -75,69 +71,6 @@ export function filterRows(rows: readonly ProcessRow[], filter: ViewFilter | nul
     case 'name':
       return rows.filter((row) => row.processName.toLowerCase().includes(filter.needle));
   }
-}
-
-// ---- moving through a list ----
-
-export type Move = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
-
-export function clampIndex(index: number, count: number): number {
-  if (count <= 0) return 0;
-  return Math.min(Math.max(index, 0), count - 1);
-}
-
-/** The index after a move in a list of `count` items of which `pageSize` fit on screen. */
-export function moveIndex(index: number, move: Move, count: number, pageSize: number): number {
-  const page = Math.max(1, pageSize);
-  switch (move) {
-    case 'up': return clampIndex(index - 1, count);
-    case 'down': return clampIndex(index + 1, count);
-    case 'pageUp': return clampIndex(index - page, count);
-    case 'pageDown': return clampIndex(index + page, count);
-    case 'home': return 0;
-    case 'end': return clampIndex(count - 1, count);
-  }
-}
-
-/**
- * The first visible index so that `index` is on screen, moving the window as little as possible
- * (htop scrolls only when the selection leaves the screen) and never showing blank rows past the end.
- */
-export function scrollOffset(offset: number, index: number, height: number, count: number): number {
-  if (height <= 0 || count <= 0) return 0;
-  let first = offset;
-  if (index < first) first = index;
-  if (index >= first + height) first = index - height + 1;
-  return Math.max(0, Math.min(first, count - height));
-}
-
-/**
- * Where the selection is in a fresh list: on the same PID when it is still there, otherwise at the
- * same position (the neighbour moves up, as in htop when a process exits).
- */
-export function indexOfSelection(pids: readonly number[], selectedPid: number | null, fallbackIndex: number): number {
-  if (selectedPid !== null) {
-    const found = pids.indexOf(selectedPid);
-    if (found >= 0) return found;
-  }
-  return clampIndex(fallbackIndex, pids.length);
-}
-
-// ---- sorting and the interval ----
-
-export function nextSortKey(key: SortKey): SortKey {
-  return SORT_KEYS[(SORT_KEYS.indexOf(key) + 1) % SORT_KEYS.length]!;
-}
-
-/** The steps `+` and `-` move through, in seconds. */
-export const INTERVAL_STEPS_SECONDS = [0.5, 1, 2, 3, 5, 10, 15, 30, 60] as const;
-export const MIN_INTERVAL_SECONDS = INTERVAL_STEPS_SECONDS[0];
-export const MAX_INTERVAL_SECONDS = INTERVAL_STEPS_SECONDS[INTERVAL_STEPS_SECONDS.length - 1]!;
-
-/** The next step above (+1) or below (-1) the current interval, which need not be a step itself. */
-export function stepInterval(seconds: number, direction: 1 | -1): number {
-  if (direction > 0) return INTERVAL_STEPS_SECONDS.find((step) => step > seconds) ?? MAX_INTERVAL_SECONDS;
-  return [...INTERVAL_STEPS_SECONDS].reverse().find((step) => step < seconds) ?? MIN_INTERVAL_SECONDS;
 }
 
 // ---- one process's endpoints (the detail pane and the kill dialog) ----

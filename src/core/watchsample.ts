@@ -1,6 +1,7 @@
 // One row of `porttop watch`: what a diagnosis says at one moment, flattened so the same columns go to
 // a CSV file (spreadsheet), an NDJSON file (one object per line) and the live line. Pure.
-import type { Diagnosis, Verdict } from './diagnose.js';
+import type { Diagnosis } from './diagnose/index.js';
+import { rangeKey, type Verdict } from './labels.js';
 import type { Family, Protocol } from './model.js';
 import { mostUrgentTrend, TREND_WINDOW_SAMPLES, type Trend, type TrendPoint } from './trend.js';
 import { EXHAUSTED_PERCENT } from './usage.js';
@@ -9,6 +10,8 @@ export interface RangeSample {
   protocol: Protocol;
   family: Family;
   count: number;
+  /** ports of the range not reserved by the OS: the pool every percent is of */
+  usable: number;
   inUse: number;
   percent: number;
   /** what exhaustion is judged by (busiest destination on Linux TCP, busiest local address on Windows) */
@@ -29,19 +32,14 @@ export interface WatchSample {
   topPorts: number | null;
 }
 
-export interface StateTotalsLike {
-  TIME_WAIT?: number;
-  CLOSE_WAIT?: number;
-  BOUND?: number;
-}
-
-export function sampleOf(diagnosis: Diagnosis, totals: StateTotalsLike, time: string): WatchSample {
+export function sampleOf(diagnosis: Diagnosis, time: string): WatchSample {
   const top = diagnosis.culprits[0];
+  const { totals } = diagnosis;
   return {
     time,
     verdict: diagnosis.verdict,
-    ranges: diagnosis.usage.map(({ protocol, family, count, inUse, percent, judgedPorts, judgedPercent }) => ({
-      protocol, family, count, inUse, percent, judgedPorts, judgedPercent,
+    ranges: diagnosis.usage.map(({ protocol, family, count, usable, inUse, percent, judgedPorts, judgedPercent }) => ({
+      protocol, family, count, usable, inUse, percent, judgedPorts, judgedPercent,
     })),
     timeWait: totals.TIME_WAIT ?? 0,
     closeWait: totals.CLOSE_WAIT ?? 0,
@@ -52,9 +50,13 @@ export function sampleOf(diagnosis: Diagnosis, totals: StateTotalsLike, time: st
   };
 }
 
-export function rangeKey(range: { protocol: Protocol; family: Family }): string {
-  return `${range.protocol}_${range.family}`;
+/** A column of one range, camelCase like every other field: tcpIpv4InUse, udpIpv6Percent. */
+export function rangeColumn(range: { protocol: Protocol; family: Family }, field: 'usable' | 'inUse' | 'percent' | 'judgedPercent'): string {
+  const capital = (word: string) => word[0]!.toUpperCase() + word.slice(1);
+  return `${range.protocol}${capital(range.family)}${capital(field)}`;
 }
+
+const RANGE_FIELDS = ['inUse', 'percent', 'judgedPercent', 'usable'] as const;
 
 /** The ports at which a range counts as exhausted: what the time-to-exhaustion aims at. */
 export function exhaustionTarget(count: number): number {
@@ -62,7 +64,7 @@ export function exhaustionTarget(count: number): number {
 }
 
 export interface SampleTrend {
-  /** range key, e.g. tcp_ipv4 */
+  /** range key, e.g. tcp/ipv4 */
   range: string;
   trend: Trend;
 }
@@ -91,7 +93,7 @@ export function sampleColumns(ranges: readonly { protocol: Protocol; family: Fam
   return [
     'time',
     'verdict',
-    ...ranges.flatMap((range) => [`${rangeKey(range)}_inUse`, `${rangeKey(range)}_percent`, `${rangeKey(range)}_judgedPercent`]),
+    ...ranges.flatMap((range) => RANGE_FIELDS.map((field) => rangeColumn(range, field))),
     'timeWait',
     'closeWait',
     'bound',
@@ -120,10 +122,7 @@ export function sampleRecord(sample: WatchSample, trend: SampleTrend | null, col
     etaSeconds: trend?.trend.etaSeconds ?? null,
   };
   for (const range of sample.ranges) {
-    const key = rangeKey(range);
-    values[`${key}_inUse`] = range.inUse;
-    values[`${key}_percent`] = range.percent;
-    values[`${key}_judgedPercent`] = range.judgedPercent;
+    for (const field of RANGE_FIELDS) values[rangeColumn(range, field)] = range[field];
   }
   const record: Record<string, Cell> = {};
   for (const column of columns) record[column] = values[column] ?? null;
@@ -180,11 +179,6 @@ export class SampleHistory {
         this.peakSample = sample;
       }
     }
-  }
-
-  /** the latest samples, oldest first */
-  recent(): readonly WatchSample[] {
-    return this.latest;
   }
 
   trend(): SampleTrend | null {

@@ -12,6 +12,7 @@ import type {
   Snapshot,
 } from '../core/model.js';
 import { FAMILIES, PROTOCOLS } from '../core/model.js';
+import { rangeWriteProblem } from '../core/rangeWrite.js';
 import { makeRange } from '../core/ranges.js';
 import { BackendError, NotPermittedError, UsageError } from '../errors.js';
 import { killLinuxProcess, type RunningProcess } from './kill.js';
@@ -174,12 +175,13 @@ export class LinuxBackend implements Backend {
     try {
       writeFileSync(`${this.procRoot}/sys/net/ipv4/ip_local_port_range`, `${change.start} ${end}\n`);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-        throw new NotPermittedError(`cannot change ${PORT_RANGE_SYSCTL} (${code}): run porttop as root (sudo)`);
-      }
-      if (code === 'EINVAL') throw new UsageError(`the kernel refused the range ${change.start}-${end} (EINVAL)`);
-      throw new BackendError(`cannot write ${PORT_RANGE_SYSCTL}: ${code ?? String(error)}`);
+      const unprivileged = readOrNull(`${this.procRoot}/sys/net/ipv4/ip_unprivileged_port_start`);
+      const problem = rangeWriteProblem((error as NodeJS.ErrnoException).code, {
+        start: change.start, end, isRoot: process.getuid?.() === 0, unprivilegedPortStart: unprivileged === null ? null : Number.parseInt(unprivileged, 10),
+      });
+      if (problem.kind === 'not-permitted') throw new NotPermittedError(problem.message);
+      if (problem.kind === 'usage') throw new UsageError(problem.message);
+      throw new BackendError(problem.message);
     }
     return this.getRanges();
   }

@@ -2,11 +2,13 @@
 // A scrape never collects; it reads what the last good collection left. A failed collection keeps
 // that data, counts the error, and makes /healthz fail.
 import type { Backend } from '../backend.js';
-import { diagnoseBackend } from '../commands/diagnose.js';
-import type { Diagnosis } from '../core/diagnose.js';
-import type { ExcludedRange, PortRange, Snapshot } from '../core/model.js';
+import { processRows, type ProcessRow } from '../core/aggregate.js';
+import { diagnoseTally, EVENT_WINDOW_MINUTES, type Diagnosis } from '../core/diagnose/index.js';
+import { rangeKey } from '../core/labels.js';
+import type { PortRange, Snapshot } from '../core/model.js';
+import { tallySnapshot } from '../core/tally.js';
 import { estimateTrend, TREND_WINDOW_SAMPLES, type TrendPoint } from '../core/trend.js';
-import { exhaustionTarget, rangeKey } from '../core/watchsample.js';
+import { exhaustionTarget } from '../core/watchsample.js';
 import type { Runtime } from '../runtime.js';
 
 /** Health fails when the last good collection is older than this many intervals. */
@@ -15,9 +17,9 @@ export const STALE_AFTER_INTERVALS = 3;
 export interface Collection {
   snapshot: Snapshot;
   diagnosis: Diagnosis;
-  ranges: PortRange[];
-  /** Windows excluded port ranges; null where the OS has none */
-  excludedRanges: ExcludedRange[] | null;
+  ranges: readonly PortRange[];
+  /** per-process counts from the same pass as the diagnosis (TIME_WAIT attributed by inference not included) */
+  processes: ProcessRow[];
   /** Tcpip exhaustion events counted since serve started, by id; null where the OS has no such log */
   eventsSinceStart: Record<string, number> | null;
   /** seconds until each range (by rangeKey) is exhausted at its current growth; absent when not growing */
@@ -60,6 +62,7 @@ export class Collector {
   private loop: Promise<void> | null = null;
   private readonly history = new Map<string, TrendPoint[]>();
   private readonly startedAt = new Date();
+  private readonly notes = new Set<string>();
 
   constructor(
     private readonly backend: Backend,
@@ -107,17 +110,46 @@ export class Collector {
     }
   }
 
+  /**
+   * The snapshot, ranges, reserved ranges and events, read together as `porttop diagnose` does, and one
+   * pass over the sockets for both the diagnosis and the per-process rows. Events and reserved ranges
+   * are optional: without them the socket metrics still stand.
+   */
   private async collect(): Promise<Collection> {
     const { backend } = this;
-    const [{ diagnosis, snapshot }, excludedRanges, eventsSinceStart] = await Promise.all([
-      diagnoseBackend(backend, this.runtime),
-      // partial failure is data: without these the socket metrics still stand
-      backend.excludedRanges ? backend.excludedRanges().catch(() => null) : Promise.resolve(null),
-      backend.events ? backend.events(this.startedAt).then((events) => events.counts, () => null) : Promise.resolve(null),
+    const since = new Date(Date.now() - EVENT_WINDOW_MINUTES * 60_000);
+    const [snapshot, ranges, events, excluded, eventsSinceStart] = await Promise.all([
+      backend.snapshot(),
+      backend.getRanges(),
+      this.optional(backend.events && (() => backend.events!(since)), 'the Tcpip events from the System log'),
+      this.optional(backend.excludedRanges && (() => backend.excludedRanges!()), 'the excluded port ranges'),
+      backend.events ? backend.events(this.startedAt).then((counted) => counted.counts, () => null) : Promise.resolve(null),
     ]);
+    const tally = tallySnapshot(snapshot, ranges);
+    const diagnosis = diagnoseTally(tally, {
+      events,
+      platform: backend.platform,
+      excluded: excluded ?? [],
+      elevated: backend.platform === 'linux' && process.getuid?.() === 0,
+    });
     const finishedAtMs = Date.now();
-    const ranges = diagnosis.usage.map(({ protocol, family, start, count, end }) => ({ protocol, family, start, count, end }));
-    return { snapshot, diagnosis, ranges, excludedRanges, eventsSinceStart, etaSeconds: this.trackGrowth(diagnosis, finishedAtMs), finishedAtMs, durationSeconds: 0 };
+    return {
+      snapshot, diagnosis, ranges, processes: processRows(tally), eventsSinceStart,
+      etaSeconds: this.trackGrowth(diagnosis, finishedAtMs), finishedAtMs, durationSeconds: 0,
+    };
+  }
+
+  /** A source the OS may not have; a failure is a note on stderr, once per distinct message. */
+  private async optional<T>(read: (() => Promise<T>) | undefined, what: string): Promise<T | null> {
+    if (!read) return null;
+    try {
+      return await read();
+    } catch (error) {
+      const note = `note: could not read ${what}: ${error instanceof Error ? error.message : String(error)}\n`;
+      if (!this.notes.has(note)) this.runtime.stderr(note);
+      this.notes.add(note);
+      return null;
+    }
   }
 
   /** The judged ports of each range over the last few collections, and where they lead. */

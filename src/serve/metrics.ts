@@ -2,11 +2,11 @@
 // name, HELP text and label set of `porttop serve` is here, so adapting to a changed diagnosis means
 // editing this file only. Gauges are set once per collection; a scrape only serializes them.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import { summarizeProcesses, type ProcessRow } from '../core/aggregate.js';
-import { EXHAUSTION_EVENT_IDS, VERDICTS, type Culprit } from '../core/diagnose.js';
+import type { ProcessRow } from '../core/aggregate.js';
 import { topDestinations } from '../core/destinations.js';
-import { TCP_STATES, type Endpoint, type ExcludedRange, type PortRange } from '../core/model.js';
-import { rangeKey } from '../core/watchsample.js';
+import { EXHAUSTION_EVENT_IDS, type Culprit } from '../core/diagnose/index.js';
+import { rangeKey, VERDICTS } from '../core/labels.js';
+import { TCP_STATES, type Endpoint, type PortRange } from '../core/model.js';
 import type { Collection } from './collector.js';
 import { formatAuthority } from './listen.js';
 
@@ -41,7 +41,7 @@ export function createExporterMetrics(): ExporterMetrics {
     inUse: new Gauge({ name: 'porttop_ephemeral_ports_in_use', help: 'Distinct local ports of the dynamic range held by non-listening sockets (TIME_WAIT and BOUND included).', labelNames: rangeLabels, registers }),
     usageRatio: new Gauge({
       name: 'porttop_ephemeral_usage_ratio',
-      help: 'Judged usage of the dynamic range, 0..1, as porttop diagnose judges it: on Linux the busiest destination (ports are reused across destinations), on Windows the busiest local address. 0.7 is a warning, 0.95 exhausted.',
+      help: 'Judged usage of the usable dynamic range, 0..1, as porttop diagnose judges it: on Linux the busiest destination (ports are reused across destinations), on Windows the busiest local address. 0.7 is a warning, 0.95 exhausted.',
       labelNames: rangeLabels, registers,
     }),
     destinationPorts: new Gauge({
@@ -138,7 +138,7 @@ export async function seriesOf(collection: Collection, top: number): Promise<Met
   for (const range of diagnosis.usage) {
     const labels = { proto: range.protocol, family: range.family };
     add('rangePorts', labels, range.count);
-    add('usablePorts', labels, range.count - excludedInside(range, collection.excludedRanges));
+    add('usablePorts', labels, range.usable);
     add('inUse', labels, range.inUse);
     add('usageRatio', labels, range.judgedPercent / 100);
     const eta = collection.etaSeconds.get(rangeKey(range));
@@ -156,7 +156,7 @@ export async function seriesOf(collection: Collection, top: number): Promise<Met
 
   await nextTurn();
   const culprits = new Map(diagnosis.culprits.map((culprit) => [culprit.pid, culprit]));
-  for (const row of topProcesses(summarizeProcesses(snapshot, ranges), culprits, top)) {
+  for (const row of topProcesses(collection.processes, culprits, top)) {
     const culprit = culprits.get(row.pid);
     const process = { pid: String(row.pid), process: row.processName };
     const timeWait = culprit ? culprit.timeWait : row.timeWait;
@@ -176,17 +176,6 @@ function defaultMetricsRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return registry;
-}
-
-/** Ports of the range covered by excluded ranges of the same protocol and family (overlaps merged). */
-export function excludedInside(range: PortRange, excluded: readonly ExcludedRange[] | null): number {
-  if (!excluded) return 0;
-  const covered = new Set<number>();
-  for (const span of excluded) {
-    if (span.protocol !== range.protocol || span.family !== range.family) continue;
-    for (let port = Math.max(span.start, range.start); port <= Math.min(span.end, range.end); port++) covered.add(port);
-  }
-  return covered.size;
 }
 
 function ephemeralOf(row: ProcessRow, culprit: Culprit | undefined): number {

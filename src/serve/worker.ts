@@ -3,7 +3,8 @@
 // 30 000-socket snapshot and its diagnosis take hundreds of milliseconds of synchronous work on a busy
 // machine; here they never hold up a scrape.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openBackend, type BackendChoice } from '../backend.js';
+import type { BackendChoice } from '../backend.js';
+import { openBackend } from '../openBackend.js';
 import { processRuntime } from '../runtime.js';
 import { Collector } from './collector.js';
 import { seriesOf, type MetricSample } from './metrics.js';

@@ -7,11 +7,14 @@ import { Box, Text, useApp } from 'ink';
 import type { Backend } from '../backend.js';
 import { sortProcessRows, type ProcessRow, type SortKey } from '../core/aggregate.js';
 import { HANDLE_SUSPECT_THRESHOLD } from '../core/handles.js';
-import { endpointsOfProcess, filterRows, indexOfSelection, parseViewFilter, portsToName, scrollOffset, type SnapshotAnalysis } from '../core/view.js';
+import { plural } from '../core/labels.js';
+import { endpointsOfProcess, filterRows, parseViewFilter, portsToName, type SnapshotAnalysis } from '../core/view.js';
+import { indexOfSelection, scrollOffset } from './navigation.js';
 import { DetailPane, detailRows } from './DetailPane.js';
 import { clock, fit, layoutTable, SUSPECT_MARK } from './draw.js';
-import { Header, headerHeight } from './Header.js';
+import { Header, headerShape } from './Header.js';
 import { HelpScreen } from './HelpScreen.js';
+import { CONFIRM_HINTS, DETAIL_HINTS, keyHintLine, LIST_HINTS } from './keys.js';
 import { killOptions, openKillDialog } from './killDialog.js';
 import { KillDialogView } from './KillDialogView.js';
 import { ProcessTable } from './ProcessTable.js';
@@ -34,8 +37,10 @@ export interface AppProps {
   parentPid?: number;
 }
 
-/** Lines under the main area: the status line and the key hints. One terminal row stays free so Ink never scrolls. */
+/** Lines under the main area: the status line and the key hints. */
 const FOOTER_LINES = 2;
+/** One terminal row stays free, so Ink never scrolls. */
+const SPARE_LINES = 1;
 
 /**
  * Sorted and filtered rows, remembered for the last analysis, sort and filter: the render and the
@@ -86,7 +91,9 @@ export function App(props: AppProps) {
   );
 
   const warnings = analysis?.snapshot.warnings ?? [];
-  const mainHeight = Math.max(3, size.rows - 1 - headerHeight(analysis?.usage.length ?? 0, warnings.length, verdict !== null) - FOOTER_LINES);
+  const available = size.rows - SPARE_LINES - FOOTER_LINES;
+  const shape = headerShape(available, analysis?.usage.length ?? 0, warnings.length, verdict !== null);
+  const mainHeight = Math.max(1, available - shape.height);
   const tableRows = mainHeight - 1;
 
   const selectedIndex = indexOfSelection(rows.map((row) => row.pid), state.selection.pid, state.selection.index);
@@ -159,6 +166,7 @@ export function App(props: AppProps) {
     main = <Text>{error ? `cannot collect: ${error.message}` : 'collecting the first snapshot...'}</Text>;
   }
 
+  const hints = killDialog.phase === 'confirm' ? CONFIRM_HINTS : state.overlay.kind === 'detail' ? DETAIL_HINTS : LIST_HINTS;
   const status = statusLine({
     editing: state.overlay.kind === 'filter',
     filterText: state.filterText,
@@ -174,6 +182,7 @@ export function App(props: AppProps) {
     <Box flexDirection="column" width={size.columns}>
       <Header
         width={size.columns}
+        shape={shape}
         hostName={props.hostName}
         backendName={backend.name}
         takenAt={analysis?.snapshot.takenAt ?? null}
@@ -195,12 +204,10 @@ export function App(props: AppProps) {
         ) : null}
         {fit(status, size.columns)}
       </Text>
-      <Text dimColor wrap="truncate">{fit(FOOTER, size.columns)}</Text>
+      <Text dimColor wrap="truncate">{fit(keyHintLine(hints, size.columns), size.columns)}</Text>
     </Box>
   );
 }
-
-const FOOTER = '? help  / filter  s sort  S reverse  Enter details  k kill  K force  p pause  +/- interval  q quit';
 
 interface StatusFacts {
   editing: boolean;
@@ -217,8 +224,8 @@ export function statusLine(facts: StatusFacts): string {
   if (facts.editing) return `Filter (name, PID or :port): ${facts.filterText}_   Enter keeps it, Esc clears`;
   const parts = [
     facts.filterActive
-      ? `${facts.shown} of ${facts.total} processes match '${facts.filterText.trim()}' (Esc clears)`
-      : `${facts.total} processes`,
+      ? `${facts.shown} of ${plural(facts.total, 'process', 'processes')} match '${facts.filterText.trim()}' (Esc clears)`
+      : plural(facts.total, 'process', 'processes'),
     `sorted by ${facts.sortKey} ${facts.descending ? 'largest first' : 'smallest first'}`,
   ];
   if (facts.suspects) parts.push(`${SUSPECT_MARK} more than ${HANDLE_SUSPECT_THRESHOLD} handles`);

@@ -1,6 +1,7 @@
 // Text drawing for the view: gauges, sparklines and the process table's columns. Pure string work,
 // so the layout at 80 columns is unit-tested without rendering.
 import type { ProcessRow, SortKey } from '../core/aggregate.js';
+import { commandLineText, ELLIPSIS, printable } from '../core/labels.js';
 
 export const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
 
@@ -32,11 +33,11 @@ export function formatSeconds(seconds: number): string {
   return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`;
 }
 
-/** Cuts text to a width, marking the cut with '~' (htop marks nothing; a cut name must not look whole). */
+/** Cuts text to a width, marking the cut with the one ellipsis mark (htop marks nothing; a cut name must not look whole). */
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';
   if (text.length <= width) return text;
-  return width === 1 ? '~' : `${text.slice(0, width - 1)}~`;
+  return width === 1 ? ELLIPSIS : `${text.slice(0, width - 1)}${ELLIPSIS}`;
 }
 
 // ---- the process table ----
@@ -71,6 +72,10 @@ const NUMBER_COLUMNS: readonly ColumnSpec[] = [
 
 const PID_WIDTH = 7; // Linux PIDs go up to 4194304
 const MIN_NAME_WIDTH = 8;
+/** NAME is as wide as the longest name up to this; the rest of the line is the COMMAND column. */
+const MAX_NAME_WIDTH = 16;
+/** Narrower than this, a command line says nothing: NAME takes the room instead. */
+const MIN_COMMAND_WIDTH = 12;
 
 export interface TableLayout {
   header: string;
@@ -84,7 +89,8 @@ export function sortMark(descending: boolean): string {
 
 /**
  * Column widths for these rows at this width: full labels when they fit, short ones otherwise; NAME
- * takes what is left. The sorted column's label carries ▼ (largest first) or ▲.
+ * as wide as the longest name (within limits) and COMMAND (the command line, so five `node`s differ)
+ * takes what is left, when that is enough to read. The sorted column's label carries ▼ or ▲.
  */
 export function layoutTable(rows: readonly ProcessRow[], width: number, sortKey: SortKey, descending: boolean): TableLayout {
   const build = (useShort: boolean) => {
@@ -99,17 +105,30 @@ export function layoutTable(rows: readonly ProcessRow[], width: number, sortKey:
     });
     // mark + PID + NAME + the numbers, one space between columns
     const fixed = 1 + PID_WIDTH + 1 + widths.reduce((sum, columnWidth) => sum + columnWidth + 1, 0);
-    return { labels, widths, nameWidth: width - fixed };
+    return { labels, widths, room: width - fixed };
   };
   let chosen = build(false);
-  if (chosen.nameWidth < MIN_NAME_WIDTH) chosen = build(true);
+  if (chosen.room < MIN_NAME_WIDTH) chosen = build(true);
   const { labels, widths } = chosen;
-  const nameWidth = Math.max(MIN_NAME_WIDTH, chosen.nameWidth);
+  let longestName = 4;
+  for (const row of rows) longestName = Math.max(longestName, row.processName.length);
+  const namedWidth = Math.min(MAX_NAME_WIDTH, Math.max(MIN_NAME_WIDTH, longestName));
+  const commandWidth = chosen.room - namedWidth - 1;
+  const showCommand = commandWidth >= MIN_COMMAND_WIDTH;
+  const nameWidth = showCommand ? namedWidth : Math.max(MIN_NAME_WIDTH, chosen.room);
   const numbers = (cells: readonly string[]) => cells.map((cell, index) => cell.padStart(widths[index]!)).join(' ');
-  const compose = (mark: string, pid: string, name: string, cells: readonly string[]) =>
-    `${mark}${pid.padStart(PID_WIDTH)} ${fit(name, nameWidth).padEnd(nameWidth)} ${numbers(cells)}`.slice(0, width);
+  const compose = (mark: string, pid: string, name: string, cells: readonly string[], command: string) =>
+    `${mark}${pid.padStart(PID_WIDTH)} ${fit(name, nameWidth).padEnd(nameWidth)} ${numbers(cells)}${showCommand ? ` ${fit(command, commandWidth)}` : ''}`
+      .slice(0, width);
   return {
-    header: compose(' ', 'PID', 'NAME', labels),
-    line: (row, selected) => compose(selected ? '>' : ' ', String(row.pid), row.processName, NUMBER_COLUMNS.map((column) => column.value(row))),
+    header: compose(' ', 'PID', 'NAME', labels, 'COMMAND'),
+    line: (row, selected) =>
+      compose(
+        selected ? '>' : ' ',
+        String(row.pid),
+        printable(row.processName),
+        NUMBER_COLUMNS.map((column) => column.value(row)),
+        row.commandLine === null ? '-' : commandLineText(row.commandLine),
+      ),
   };
 }

@@ -166,3 +166,48 @@ export function keyLabel(keyName: string): string {
 export function keysOf<A extends string>(bindings: KeyBindings<A>, actions: readonly A[]): string {
   return actions.flatMap((action) => bindings[action].map(keyLabel)).join(' ');
 }
+
+/** A key hint of the bottom line: the key as written, what it does, and how much it matters (1 first). */
+export interface KeyHint {
+  keys: string;
+  does: string;
+  rank: number;
+}
+
+/** The list's hints in reading order; at 80 columns the least important go first, never `q quit`. */
+export const LIST_HINTS: readonly KeyHint[] = [
+  { keys: '?', does: 'help', rank: 2 },
+  { keys: '/', does: 'filter', rank: 4 },
+  { keys: 's', does: 'sort', rank: 5 },
+  { keys: 'S', does: 'reverse', rank: 8 },
+  { keys: 'Enter', does: 'details', rank: 6 },
+  { keys: 'k', does: 'kill', rank: 3 },
+  { keys: 'K', does: 'force', rank: 9 },
+  { keys: 'p', does: 'pause', rank: 7 },
+  { keys: '+/-', does: 'interval', rank: 10 },
+  { keys: 'q', does: 'quit', rank: 1 },
+];
+
+/** The detail pane's own keys (the list's would not work there). */
+export const DETAIL_HINTS: readonly KeyHint[] = [
+  { keys: 'Esc', does: 'back', rank: 1 },
+  { keys: 'Up/Down PgUp/PgDn', does: 'scroll', rank: 3 },
+  { keys: 'q', does: 'quit', rank: 2 },
+];
+
+/** The kill dialog asks; its answer keys. */
+export const CONFIRM_HINTS: readonly KeyHint[] = [
+  { keys: 'y', does: 'yes, kill', rank: 1 },
+  { keys: 'any other key', does: 'cancel', rank: 2 },
+];
+
+/** The hints that fit in `width`, most important kept, in reading order. */
+export function keyHintLine(hints: readonly KeyHint[], width: number): string {
+  const shown = [...hints];
+  const text = () => shown.map((hint) => `${hint.keys} ${hint.does}`).join('  ');
+  while (shown.length > 1 && text().length > width) {
+    const leastImportant = shown.reduce((least, hint) => (hint.rank > least.rank ? hint : least));
+    shown.splice(shown.indexOf(leastImportant), 1);
+  }
+  return text();
+}

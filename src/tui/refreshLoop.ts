@@ -2,6 +2,7 @@
 // collection starts only when the previous one has finished, so a backend slower than the interval
 // (PowerShell under load) is never asked twice at once; pause is just a flag.
 import type { Backend } from '../backend.js';
+import type { ExcludedRange } from '../core/model.js';
 import { analyzeSnapshot, type SnapshotAnalysis } from '../core/view.js';
 
 /** The least idle time between two collections, as a share of the interval. */
@@ -56,8 +57,14 @@ export class RefreshLoop {
     else void this.refreshNow(); // resuming shows the present at once
   }
 
-  get isCollecting(): boolean {
-    return this.inFlight !== null;
+  /** Ports the OS reserved (Windows), so the gauges show the usable pool; a failure only loses that refinement. */
+  private async excludedRanges(): Promise<ExcludedRange[]> {
+    if (!this.backend.excludedRanges) return [];
+    try {
+      return await this.backend.excludedRanges();
+    } catch {
+      return [];
+    }
   }
 
   stop(): void {
@@ -70,8 +77,8 @@ export class RefreshLoop {
     this.lastStart = this.now();
     const run = (async () => {
       try {
-        const [snapshot, ranges] = await Promise.all([this.backend.snapshot(), this.backend.getRanges()]);
-        if (!this.stopped) this.listener.data(analyzeSnapshot(snapshot, ranges, this.backend.platform));
+        const [snapshot, ranges, excluded] = await Promise.all([this.backend.snapshot(), this.backend.getRanges(), this.excludedRanges()]);
+        if (!this.stopped) this.listener.data(analyzeSnapshot(snapshot, ranges, this.backend.platform, excluded));
       } catch (error) {
         if (!this.stopped) this.listener.error(error instanceof Error ? error.message : String(error), new Date(this.now()));
       }

@@ -2,6 +2,7 @@
 // error, and a short history of range usage for the sparklines.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Backend } from '../backend.js';
+import { rangeKey } from '../core/labels.js';
 import type { SnapshotAnalysis } from '../core/view.js';
 import { RefreshLoop } from './refreshLoop.js';
 
@@ -18,10 +19,6 @@ export interface SnapshotState {
   history: UsageHistory;
   /** collect now (after a kill), or right after the running collection */
   refreshNow(): Promise<void>;
-}
-
-export function rangeKey(range: { protocol: string; family: string }): string {
-  return `${range.protocol}/${range.family}`;
 }
 
 export function appendHistory(history: UsageHistory, analysis: SnapshotAnalysis, length = HISTORY_LENGTH): UsageHistory {

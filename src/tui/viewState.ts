@@ -6,7 +6,7 @@
 // is muted while a dialog is open by construction.
 import type { ProcessRow, SortKey } from '../core/aggregate.js';
 import type { KillResult } from '../core/model.js';
-import { clampIndex, indexOfSelection, moveIndex, nextSortKey, stepInterval, type Move } from '../core/view.js';
+import { clampIndex, indexOfSelection, moveIndex, nextSortKey, stepInterval, type Move } from './navigation.js';
 import { actionFor, CONFIRM_KEYS, DETAIL_KEYS, FILTER_KEYS, GLOBAL_KEYS, LIST_KEYS } from './keys.js';
 import { afterKill, afterKillError, CLOSED, type KillDialog } from './killDialog.js';
 

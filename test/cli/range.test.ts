@@ -20,10 +20,10 @@ describe('porttop range in a private network namespace', { skip: !canRun && 'nee
     assert.equal(run.code, 0, run.stderr);
     const [start, end] = ns.readPortRange().split(' ').map(Number);
     assert.deepEqual(JSON.parse(run.stdout), [
-      { protocol: 'tcp', family: 'ipv4', start, count: end! - start! + 1, end },
-      { protocol: 'tcp', family: 'ipv6', start, count: end! - start! + 1, end },
-      { protocol: 'udp', family: 'ipv4', start, count: end! - start! + 1, end },
-      { protocol: 'udp', family: 'ipv6', start, count: end! - start! + 1, end },
+      { protocol: 'tcp', family: 'ipv4', start, num: end! - start! + 1, end },
+      { protocol: 'tcp', family: 'ipv6', start, num: end! - start! + 1, end },
+      { protocol: 'udp', family: 'ipv4', start, num: end! - start! + 1, end },
+      { protocol: 'udp', family: 'ipv6', start, num: end! - start! + 1, end },
     ]);
     assert.match(runBin(['range', 'show'], ns.prefix).stdout, /one range, net\.ipv4\.ip_local_port_range, for TCP and UDP, IPv4 and IPv6/);
   });

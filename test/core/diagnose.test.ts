@@ -9,14 +9,14 @@ import {
   PREFERRED_LOWEST_START,
   suggestRange,
   TIME_WAIT_NOTABLE,
-  verdictOfPercent,
-  verdictLine,
-  verdictReaches,
+  verdictDetails,
   type DiagnoseInput,
-} from '../../src/core/diagnose.js';
+  type Diagnosis,
+} from '../../src/core/diagnose/index.js';
+import { VERDICT_LABELS, verdictReaches } from '../../src/core/labels.js';
 import { makeRange } from '../../src/core/ranges.js';
 import type { ExhaustionEvents } from '../../src/core/model.js';
-import { EXHAUSTED_PERCENT, WARNING_PERCENT } from '../../src/core/usage.js';
+import { EXHAUSTED_PERCENT, verdictOfPercent, WARNING_PERCENT } from '../../src/core/usage.js';
 import { parseRangeValues } from '../../src/core/validate.js';
 import { connections, linuxRanges, processes, snapshotOf, tcp, udp, windowsRanges } from '../diagnose/snapshots.js';
 
@@ -360,6 +360,14 @@ describe('advice', () => {
     assert.equal(capped.start, PREFERRED_LOWEST_START, 'does not reach below 10000 for a range that does not');
   });
 
+  it('says "run as root" with the stop-gap only when porttop is not already root', () => {
+    const full = connections(40000, 300, LISTENER, 'ESTABLISHED', 10);
+    const stopGap = (elevated: boolean) => diagnose({ ...linux(full), elevated }).advice.find((line) => line.startsWith('Stop-gap'))!;
+    assert.match(stopGap(false), /\(run as root; undo with `/);
+    assert.match(stopGap(true), /\(undo with `/);
+    assert.doesNotMatch(stopGap(true), /run as root/);
+  });
+
   it('says plainly when the range cannot grow', () => {
     assert.equal(suggestRange(makeRange('tcp', 'ipv4', 1025, 64511), 'linux'), null);
     assert.equal(suggestRange(makeRange('tcp', 'ipv4', PREFERRED_LOWEST_START, 65536 - PREFERRED_LOWEST_START), 'windows'), null, 'would reach below 10000');
@@ -415,7 +423,12 @@ describe('culprits', () => {
   });
 });
 
-describe('verdictLine (the terminal view header)', () => {
+/** The header's line: the verdict's word, then its details. */
+function verdictLine(diagnosis: Diagnosis): string {
+  return [VERDICT_LABELS[diagnosis.verdict], ...verdictDetails(diagnosis)].join(' · ');
+}
+
+describe('the verdict line (the terminal view header)', () => {
   it('says the verdict, the deciding range and the top culprit in words', () => {
     const exhausted = diagnose(linux(connections(40000, 300, LISTENER, 'ESTABLISHED', 10)));
     assert.equal(verdictLine(exhausted), 'EXHAUSTED · tcp/ipv4 300/300 ports toward 127.0.0.1:5000 (100%) · top PID 10 client 300 ports');

@@ -1,12 +1,14 @@
 // Picking endpoints and kill targets, grouping by owner, per-process counts and range usage.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sortProcessRows, summarizeProcesses, totalsByState } from '../../src/core/aggregate.js';
+import { sortProcessRows, summarizeProcesses } from '../../src/core/aggregate.js';
+import { rangeUsages } from '../../src/core/diagnose/judge.js';
+import { tallySnapshot } from '../../src/core/tally.js';
 import type { Endpoint, ProcessInfo, Snapshot } from '../../src/core/model.js';
 import { protectionReason } from '../../src/core/protect.js';
 import { makeRange } from '../../src/core/ranges.js';
 import { endpointsOnPorts, filterEndpoints, groupByOwner, killCandidatePids, withProcessNames } from '../../src/core/select.js';
-import { rangeUsage, usageLevel } from '../../src/core/usage.js';
+import { verdictOfPercent } from '../../src/core/usage.js';
 import { parsePortSpans } from '../../src/core/validate.js';
 
 const tcp = (localPort: number, state: Endpoint['state'], pid: number | null, remotePort: number | null = null): Endpoint => ({
@@ -73,7 +75,7 @@ describe('per-process rows', () => {
 
   it('counts sockets by state and ephemeral ports in the range', () => {
     assert.deepEqual(byPid.get(100), {
-      pid: 100, processName: 'server', sockets: 3, listen: 1, established: 1, timeWait: 0, closeWait: 1, bound: 0, udp: 0,
+      pid: 100, processName: 'server', commandLine: null, sockets: 3, listen: 1, established: 1, timeWait: 0, closeWait: 1, bound: 0, udp: 0,
       ephemeral: 1, handles: 10, handleSuspect: false,
     });
     assert.equal(byPid.get(200)!.ephemeral, 2, 'one TCP and one UDP port in the range');
@@ -93,17 +95,17 @@ describe('per-process rows', () => {
   });
 
   it('totals by state, UDP apart', () => {
-    assert.deepEqual(totalsByState(endpoints), { LISTEN: 2, ESTABLISHED: 2, TIME_WAIT: 1, BOUND: 1, CLOSE_WAIT: 1, UDP: 2 });
+    assert.deepEqual(tallySnapshot(snapshot, ranges).totals, { LISTEN: 2, ESTABLISHED: 2, TIME_WAIT: 1, BOUND: 1, CLOSE_WAIT: 1, UDP: 2 });
   });
 
   it('range usage counts distinct non-listening local ports per range', () => {
-    const usage = rangeUsage(endpoints, ranges);
+    const usage = rangeUsages(tallySnapshot(snapshot, ranges), []);
     const tcp4 = usage.find((u) => u.protocol === 'tcp' && u.family === 'ipv4')!;
     assert.equal(tcp4.inUse, 4);
     assert.equal(tcp4.percent, 0.4);
     assert.deepEqual(tcp4.byState, { ESTABLISHED: 1, TIME_WAIT: 1, BOUND: 1, CLOSE_WAIT: 1 });
     assert.equal(usage.find((u) => u.protocol === 'udp' && u.family === 'ipv6')!.inUse, 1);
-    assert.deepEqual([usageLevel(69.9), usageLevel(70), usageLevel(95)], ['OK', 'WARN', 'CRIT']);
+    assert.deepEqual([verdictOfPercent(69.9), verdictOfPercent(70), verdictOfPercent(95)], ['ok', 'warning', 'exhausted']);
   });
 });
 

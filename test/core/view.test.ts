@@ -7,18 +7,14 @@ import {
   analyzeSnapshot,
   endpointsOfProcess,
   filterRows,
-  indexOfSelection,
-  moveIndex,
-  nextSortKey,
   parseViewFilter,
   pidsOnPort,
   portsToName,
-  scrollOffset,
-  stepInterval,
 } from '../../src/core/view.js';
+import { indexOfSelection, moveIndex, nextSortKey, scrollOffset, stepInterval } from '../../src/tui/navigation.js';
 
 const row = (pid: number, processName: string): ProcessRow => ({
-  pid, processName, sockets: 1, listen: 0, established: 1, timeWait: 0, closeWait: 0, bound: 0, udp: 0, ephemeral: 0, handles: null, handleSuspect: false,
+  pid, processName, commandLine: null, sockets: 1, listen: 0, established: 1, timeWait: 0, closeWait: 0, bound: 0, udp: 0, ephemeral: 0, handles: null, handleSuspect: false,
 });
 
 const endpoint = (pid: number | null, localPort: number, state: Endpoint['state'], remotePort: number | null = null, protocol: 'tcp' | 'udp' = 'tcp'): Endpoint => ({

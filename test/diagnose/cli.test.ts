@@ -25,7 +25,7 @@ describe('diagnose and watch refuse bad input before doing anything', () => {
     [['watch', '--interval', '0'], /^porttop: invalid --interval '0': expected a number of seconds from 0.1 to 86400\n$/],
     [['watch', '--interval', 'fast'], /^porttop: invalid --interval 'fast'/],
     [['watch', '--interval', '-5'], /^porttop: invalid --interval '-5'/],
-    [['watch', '--count', '0'], /^porttop: invalid --count '0': expected a whole number from 1 to/],
+    [['watch', '--count', '0'], /^porttop: invalid --count '0': expected a whole number, 1 or more\n$/],
     [['watch', '--count', '2.5'], /^porttop: invalid --count '2.5'/],
   ];
   for (const [args, message] of cases) {

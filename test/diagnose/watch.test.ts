@@ -76,12 +76,12 @@ describe('watch on climbing usage', { skip }, () => {
     const run = await startBin(['watch', '--interval', '0.4', '--count', '12', '--out', out], ns.prefix).done;
     assert.equal(run.code, 0, run.stderr);
     const [header, ...rows] = parseCsv(readFileSync(out, 'utf8'));
-    assert.deepEqual(header!.slice(0, 4), ['time', 'verdict', 'tcp_ipv4_inUse', 'tcp_ipv4_percent']);
+    assert.deepEqual(header!.slice(0, 4), ['time', 'verdict', 'tcpIpv4InUse', 'tcpIpv4Percent']);
     assert.equal(rows.length, 12);
     const column = (name: string) => rows.map((row) => row[header!.indexOf(name)]!);
     for (const row of rows) assert.equal(row.length, header!.length);
     for (const time of column('time')) assert.match(time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    const inUse = column('tcp_ipv4_inUse').map(Number);
+    const inUse = column('tcpIpv4InUse').map(Number);
     assert.ok(inUse[inUse.length - 1]! > inUse[0]! + 100, `rising: ${inUse.join(' ')}`);
     for (let i = 1; i < inUse.length; i++) assert.ok(inUse[i]! >= inUse[i - 1]!, `never falls: ${inUse.join(' ')}`);
     const etas = column('etaSeconds').filter(Boolean).map(Number);
@@ -109,10 +109,10 @@ describe('watch on climbing usage', { skip }, () => {
     for (const record of records) {
       assert.equal(typeof record.time, 'string');
       assert.ok(!Number.isNaN(Date.parse(record.time)));
-      assert.equal(typeof record.tcp_ipv4_inUse, 'number');
-      for (const key of ['tcp_ipv4_percent', 'timeWait', 'closeWait', 'bound', 'topPid', 'topName', 'topPorts', 'etaSeconds']) assert.ok(key in record, key);
+      assert.equal(typeof record.tcpIpv4InUse, 'number');
+      for (const key of ['tcpIpv4Percent', 'timeWait', 'closeWait', 'bound', 'topPid', 'topName', 'topPorts', 'etaSeconds']) assert.ok(key in record, key);
     }
-    assert.ok(records[records.length - 1].tcp_ipv4_inUse > records[0].tcp_ipv4_inUse);
+    assert.ok(records[records.length - 1].tcpIpv4InUse > records[0].tcpIpv4InUse);
     assert.match(run.stdout, /watch ended: \d+ samples/);
     assert.match(run.stdout, /peak: tcp\/ipv4 \d+ ports/);
   });
@@ -148,7 +148,7 @@ describe('watch files', () => {
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
     assert.equal(lines.length, 3);
-    assert.ok('tcp_ipv4_inUse' in lines[0]);
+    assert.ok('tcpIpv4InUse' in lines[0]);
     assert.equal(lines[2].summary.samples, 2);
   });
 });

@@ -17,7 +17,7 @@ export interface CliRun {
 export async function runCli(args: readonly string[], backend?: Backend | (() => Promise<Backend>)): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const { openBackend } = await import('../../src/backend.js');
+  const { openBackend } = await import('../../src/openBackend.js');
   const runtime: Runtime = {
     openBackend: backend === undefined ? openBackend : typeof backend === 'function' ? backend : async () => backend,
     stdout: (text) => void (stdout += text),

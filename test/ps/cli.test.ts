@@ -183,9 +183,9 @@ describe('porttop on real Windows (PORTTOP_REQUIRE_WINDOWS=1)', () => {
     if (!requireWindows(t)) return;
     const run = runBin(['range', 'show', '--json']);
     assert.equal(run.code, 0, run.stderr);
-    const ranges = JSON.parse(run.stdout) as { protocol: string; family: string; start: number; count: number }[];
+    const ranges = JSON.parse(run.stdout) as { protocol: string; family: string; start: number; num: number }[];
     assert.deepEqual(ranges.map((range) => `${range.protocol} ${range.family}`).sort(), ['tcp ipv4', 'tcp ipv6', 'udp ipv4', 'udp ipv6']);
-    assert.ok(ranges.every((range) => range.start >= 1024 && range.count >= 255));
+    assert.ok(ranges.every((range) => range.start >= 1024 && range.num >= 255));
   });
 
   test('kill stops a child that listens on a port', async (t) => {

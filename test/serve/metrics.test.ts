@@ -3,11 +3,14 @@
 // shape), the Tcpip events counter that never goes back, ETA present only when given.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diagnose } from '../../src/core/diagnose.js';
+import { processRows } from '../../src/core/aggregate.js';
+import { diagnoseTally } from '../../src/core/diagnose/index.js';
+import { rangeKey } from '../../src/core/labels.js';
 import type { Endpoint, ExcludedRange, PortRange, ProcessInfo, Snapshot } from '../../src/core/model.js';
 import { makeRange } from '../../src/core/ranges.js';
+import { tallySnapshot } from '../../src/core/tally.js';
 import type { Collection } from '../../src/serve/collector.js';
-import { createExporterMetrics, excludedInside } from '../../src/serve/metrics.js';
+import { createExporterMetrics } from '../../src/serve/metrics.js';
 import { sampleValue } from './exporter.js';
 
 function tcp(pid: number | null, localPort: number, remote: [string, number] | null, state: Endpoint['state'], localAddress = '10.0.0.5'): Endpoint {
@@ -32,11 +35,17 @@ function busySnapshot(): Snapshot {
   return { takenAt: new Date(0).toISOString(), endpoints, processes, warnings: [] };
 }
 
-function collectionOf(snapshot: Snapshot, options: Partial<Collection> & { platform?: 'linux' | 'windows' } = {}): Collection {
-  const diagnosis = diagnose({ snapshot, ranges: RANGES, events: null, platform: options.platform ?? 'linux' });
+/** As the collector makes it: one pass for the diagnosis and the process rows. */
+function collectionOf(
+  snapshot: Snapshot,
+  options: Partial<Collection> & { platform?: 'linux' | 'windows'; excluded?: ExcludedRange[] } = {},
+): Collection {
+  const { platform = 'linux', excluded = [], ...rest } = options;
+  const tally = tallySnapshot(snapshot, RANGES);
+  const diagnosis = diagnoseTally(tally, { events: null, platform, excluded });
   return {
-    snapshot, diagnosis, ranges: RANGES, excludedRanges: null, eventsSinceStart: null, etaSeconds: new Map(),
-    finishedAtMs: 1_700_000_000_000, durationSeconds: 0.25, ...options,
+    snapshot, diagnosis, ranges: RANGES, processes: processRows(tally), eventsSinceStart: null, etaSeconds: new Map(),
+    finishedAtMs: 1_700_000_000_000, durationSeconds: 0.25, ...rest,
   };
 }
 
@@ -97,7 +106,7 @@ describe('metrics of one collection', () => {
 
   it('porttop_exhaustion_eta_seconds only for a growing range', async () => {
     assert.doesNotMatch(await scrapeAfter([collectionOf(busySnapshot())]), /^porttop_exhaustion_eta_seconds\{/m);
-    const text = await scrapeAfter([collectionOf(busySnapshot(), { etaSeconds: new Map([['tcp_ipv4', 420]]) })]);
+    const text = await scrapeAfter([collectionOf(busySnapshot(), { etaSeconds: new Map([[rangeKey({ protocol: 'tcp', family: 'ipv4' }), 420]]) })]);
     assert.equal(sampleValue(text, 'porttop_exhaustion_eta_seconds{proto="tcp",family="ipv4"}'), 420);
     assert.equal([...text.matchAll(/^porttop_exhaustion_eta_seconds\{/gm)].length, 1);
   });
@@ -113,12 +122,11 @@ describe('recorded shape: Windows excluded port ranges and Tcpip events', () => 
   ];
 
   it('usable ports: the range minus the excluded ports inside it, overlaps counted once', async () => {
-    assert.equal(excludedInside(RANGES[0]!, excluded), 15);
-    assert.equal(excludedInside(RANGES[1]!, excluded), 5);
-    assert.equal(excludedInside(RANGES[2]!, excluded), 0);
-    const text = await scrapeAfter([collectionOf(busySnapshot(), { platform: 'windows', excludedRanges: excluded })]);
+    const text = await scrapeAfter([collectionOf(busySnapshot(), { platform: 'windows', excluded })]);
     assert.equal(sampleValue(text, 'porttop_dynamic_range_usable_ports{proto="tcp",family="ipv4"}'), 85);
     assert.equal(sampleValue(text, 'porttop_dynamic_range_usable_ports{proto="tcp",family="ipv6"}'), 95);
+    assert.equal(sampleValue(text, 'porttop_dynamic_range_usable_ports{proto="udp",family="ipv4"}'), 100);
+    assert.equal(sampleValue(text, 'porttop_dynamic_range_ports{proto="tcp",family="ipv4"}'), 100);
   });
 
   it('events since start become a counter that rises by the new events and never goes back (a cleared log)', async () => {

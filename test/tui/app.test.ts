@@ -56,23 +56,23 @@ test('the header shows host, backend, interval, the range gauge with its level i
   await ui.until('postgres');
   const frame = ui.frame();
   assert.match(frame, /host testhost {2}backend linux {2}\d\d:\d\d:\d\d {2}every 60s {2}running/);
-  assert.match(frame, /TCP4 32768-60999 \[#*\.+\] +43\/28232 +0\.2% OK/);
+  assert.match(frame, /TCP 32768-60999 +\[#*\.+\] +43\/28232 +0\.2% OK/);
   assert.match(frame, /TCP6 32768-60999 .* 0\.0% OK/);
   assert.match(frame, /sockets 45 {2}LISTEN 2 {2}EST 35 {2}TIME_WAIT 0 {2}CLOSE_WAIT 8 {2}BOUND 0 {2}UDP 0/);
   assert.match(frame, /warning: owners of 12 sockets hidden/);
 });
 
-test('the range level reads WARN and CRIT in text when the range fills up', async () => {
+test('the range level reads WARNING and EXHAUSTED in text, the words of diagnose, when the range fills up', async () => {
   const ranges = (count: number) => [
     { protocol: 'tcp' as const, family: 'ipv4' as const, start: 40000, count, end: 40000 + count - 1 },
     { protocol: 'udp' as const, family: 'ipv4' as const, start: 40000, count: 1000, end: 40999 },
   ];
   const ui = start([buildSnapshot([{ pid: 9, name: 'flood', established: 80 }])], {}, (backend) => (backend.ranges = ranges(100)));
-  await ui.until(/TCP4 40000-40099 \[#+\.*\] +80\/100 +80\.0% WARN/);
-  assert.match(ui.frame(), /UDP4 40000-40999 .*0\.0% OK/);
+  await ui.until(/TCP 40000-40099 +\[#+\.*\] +80\/100 +80\.0% WARNING/);
+  assert.match(ui.frame(), /UDP 40000-40999 .*0\.0% OK/);
   ui.backend.ranges = ranges(82);
   await ui.refresh();
-  await ui.until(/TCP4 40000-40081 .*97\.6% CRIT/);
+  await ui.until(/TCP 40000-40081 .*97\.6% EXHAUSTED/);
 });
 
 test('rows are sorted by sockets, s cycles the sort column, S reverses it, h sorts by handles; the sort column is marked', async () => {
@@ -268,7 +268,7 @@ test('Enter lists the selected process endpoints, listeners first; Esc closes', 
   await ui.until('postgres');
   await ui.press(KEYS.enter);
   await ui.until('PID 202 postgres: 21 endpoints');
-  const rows = ui.lines().filter((line) => line.startsWith('TCP '));
+  const rows = ui.lines().filter((line) => /^TCP +\S+:\d+ /.test(line));
   assert.match(rows[0]!, /^TCP +127\.0\.0\.1:5432 +\*:\* +LISTEN/);
   assert.match(rows[1]!, /^TCP +127\.0\.0\.1:\d+ +127\.0\.0\.1:5432 +ESTABLISHED/);
   await ui.press(KEYS.end);
@@ -308,3 +308,46 @@ test("the header carries diagnose's verdict in words: OK on a quiet machine, EXH
   await full.until('hog');
   assert.match(full.frame(), /^EXHAUSTED tcp\/ipv4 299\/300 ports toward 127\.0\.0\.1:5432 \(99\.7%\) · top PID 777 hog 299 ports$/m);
 });
+
+test('the key line fits 80 columns and keeps q quit; the detail pane and the kill dialog show their own keys', async () => {
+  const ui = start([buildSnapshot(PROCESSES)], { size: { columns: 80, rows: 24 } });
+  await ui.until('postgres');
+  const keyLine = () => ui.lines().filter((line) => line.trim() !== '').at(-1)!;
+  assert.match(keyLine(), /^\? help {2}\/ filter .* q quit$/);
+  assert.ok(keyLine().length <= 80);
+  await ui.press(KEYS.enter);
+  await ui.until('PID 202 postgres');
+  assert.equal(keyLine(), 'Esc back  Up/Down PgUp/PgDn scroll  q quit');
+  await ui.press(KEYS.escape, 'k');
+  await ui.until('y = yes');
+  assert.equal(keyLine(), 'y yes, kill  any other key cancel');
+});
+
+test('a COMMAND column tells apart processes of one name, in the width NAME does not need', async () => {
+  const ui = start([buildSnapshot([{ pid: 11, name: 'node', established: 3 }, { pid: 12, name: 'node', established: 2 }])], { size: { columns: 100, rows: 24 } });
+  await ui.until('node');
+  assert.match(ui.frame(), /PID NAME +SOCKETS▼ .* HANDLES COMMAND/);
+  assert.match(ui.frame(), /11 node +3 .* node --serve/);
+  assert.match(ui.frame(), /12 node +2 .* node --serve/);
+});
+
+for (const [columns, rows, mode] of [[80, 24, 'full'], [60, 15, 'compact'], [40, 10, 'one line']] as const) {
+  test(`at ${columns}x${rows} the header is ${mode} and the whole frame fits the terminal`, async () => {
+    const fourRanges = (backend: FakeBackend) =>
+      (backend.ranges = [makeRange('tcp', 'ipv4', 32768, 28232), makeRange('tcp', 'ipv6', 32768, 28232), makeRange('udp', 'ipv4', 32768, 28232), makeRange('udp', 'ipv6', 32768, 28232)]);
+    const ui = start([buildSnapshot(PROCESSES)], { size: { columns, rows } }, fourRanges);
+    await ui.until('postgres');
+    const lines = ui.frame().split('\n');
+    assert.ok(lines.length <= rows - 1, `${lines.length} lines for ${rows} rows:\n${ui.frame()}`);
+    assert.ok(lines.every((line) => line.length <= columns), ui.frame());
+    const gauges = lines.filter((line) => /^(TCP|UDP)6? \d+-\d+ +\[/.test(line)).length;
+    const compact = lines.filter((line) => /^TCP 0\.2% OK {2}TCP6 0\.0% OK/.test(line)).length;
+    if (mode === 'full') assert.equal(gauges, 4);
+    if (mode === 'compact') assert.deepEqual([gauges, compact], [0, 1]);
+    if (mode === 'one line') {
+      assert.deepEqual([gauges, compact], [0, 0]);
+      assert.match(lines[0]!, /^OK porttop {2}host testhost/);
+    }
+    assert.match(lines.at(-1)!, /q quit$/);
+  });
+}

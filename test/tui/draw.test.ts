@@ -4,7 +4,7 @@ import type { ProcessRow } from '../../src/core/aggregate.js';
 import { fit, gauge, layoutTable, sparkline } from '../../src/tui/draw.js';
 
 const row = (over: Partial<ProcessRow>): ProcessRow => ({
-  pid: 4194304, processName: 'a-rather-long-process-name', sockets: 30001, listen: 1, established: 15000, timeWait: 12000,
+  pid: 4194304, processName: 'a-rather-long-process-name', commandLine: null, sockets: 30001, listen: 1, established: 15000, timeWait: 12000,
   closeWait: 3000, bound: 0, udp: 2, ephemeral: 15000, handles: 15234, handleSuspect: true, ...over,
 });
 
@@ -22,7 +22,7 @@ test('sparkline draws the last samples on a 0-100 scale', () => {
 });
 
 test('fit cuts text with a visible mark', () => {
-  assert.equal(fit('postgres', 5), 'post~');
+  assert.equal(fit('postgres', 5), 'post…');
   assert.equal(fit('nginx', 5), 'nginx');
 });
 

@@ -2,7 +2,6 @@
 // network namespace: the load is at the top by sockets, `/name` narrows the table to it, `k` `y`
 // kills it and it disappears, `q` exits 0. Readiness is polled from the screen, never slept for.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,55 +9,14 @@ import { test } from 'node:test';
 import { startHolder, waitForExit, type Holder } from '../helpers/children.js';
 import { BIN } from '../helpers/cli.js';
 import { NetNamespace } from '../helpers/netns.js';
+import { TMUX, TmuxScreen } from '../helpers/tmux.js';
 import { loopbackLoadSource } from './load.js';
 
-const TMUX = '/usr/bin/tmux';
 const missing = !NetNamespace.available()
   ? 'needs root and ip netns for a private network namespace'
   : !existsSync(TMUX)
     ? `needs tmux at ${TMUX} (apt-get install -y tmux)`
     : null;
-
-class TmuxScreen {
-  private readonly socket = `porttop-e2e-${process.pid}-${Date.now()}`;
-  constructor(private readonly session: string) {}
-
-  start(command: string, columns: number, rows: number): void {
-    execFileSync(TMUX, ['-L', this.socket, '-f', '/dev/null', 'new-session', '-d', '-s', this.session, '-x', String(columns), '-y', String(rows), command], {
-      env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TERM: 'xterm-256color' },
-    });
-  }
-
-  capture(): string {
-    const result = spawnSync(TMUX, ['-L', this.socket, 'capture-pane', '-p', '-t', this.session], { encoding: 'utf8' });
-    return result.stdout ?? '';
-  }
-
-  /** keys by tmux name (Enter, Escape) */
-  keys(...keys: string[]): void {
-    execFileSync(TMUX, ['-L', this.socket, 'send-keys', '-t', this.session, ...keys]);
-  }
-
-  /** literal text, sent as one chunk (as a paste or a fast typist) */
-  type(text: string): void {
-    execFileSync(TMUX, ['-L', this.socket, 'send-keys', '-t', this.session, '-l', text]);
-  }
-
-  async waitFor(check: (screen: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const screen = this.capture();
-      if (check(screen)) return screen;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  /** ends only this test's session (and with it this socket's server) */
-  close(): void {
-    spawnSync(TMUX, ['-L', this.socket, 'kill-session', '-t', this.session]);
-  }
-}
 
 /** PIDs of the table rows as the screen shows them, top to bottom. */
 function tablePids(screen: string): number[] {

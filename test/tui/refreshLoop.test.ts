@@ -10,18 +10,27 @@ function recorder() {
   return { data, errors, listener: { data: (a: SnapshotAnalysis) => void data.push(a), error: (m: string) => void errors.push(m) } };
 }
 
-test('a collection slower than the interval is never overlapped by the next one', async () => {
+/** A started loop whose first collection hangs until release() (a slow backend). */
+function gatedLoop(intervalMs: number) {
   const backend = new FakeBackend([buildSnapshot([{ pid: 10, name: 'a', established: 1 }])]);
-  let release!: () => void;
-  backend.gate = new Promise((resolve) => (release = resolve));
+  let open!: () => void;
+  backend.gate = new Promise((resolve) => (open = resolve));
   const { data, listener } = recorder();
-  const loop = new RefreshLoop(backend, 5, false, listener);
+  const loop = new RefreshLoop(backend, intervalMs, false, listener);
   loop.start();
+  const release = () => {
+    open();
+    backend.gate = null;
+  };
+  return { backend, data, loop, release };
+}
+
+test('a collection slower than the interval is never overlapped by the next one', async () => {
+  const { backend, data, loop, release } = gatedLoop(5);
   await new Promise((resolve) => setTimeout(resolve, 60)); // a dozen intervals pass while the first collection hangs
   assert.equal(backend.snapshotCalls, 1);
-  assert.equal(loop.isCollecting, true);
+  assert.equal(data.length, 0, 'nothing delivered while the first collection hangs');
   release();
-  backend.gate = null;
   await waitFor(() => data.length >= 3, 'three refreshes');
   loop.stop();
   assert.equal(backend.maxConcurrent, 1);
@@ -53,15 +62,9 @@ test('paused, the loop collects once to have something to show and then waits; r
 });
 
 test('refreshNow during a collection runs one more right after it (a kill must not show stale data)', async () => {
-  const backend = new FakeBackend([buildSnapshot([])]);
-  let release!: () => void;
-  backend.gate = new Promise((resolve) => (release = resolve));
-  const { data, listener } = recorder();
-  const loop = new RefreshLoop(backend, 60_000, false, listener);
-  loop.start();
+  const { backend, data, loop, release } = gatedLoop(60_000);
   const fresh = loop.refreshNow();
   release();
-  backend.gate = null;
   await fresh;
   assert.equal(data.length, 2);
   assert.equal(backend.maxConcurrent, 1);
@@ -69,12 +72,7 @@ test('refreshNow during a collection runs one more right after it (a kill must n
 });
 
 test('after stop nothing is delivered, even from a collection that was running', async () => {
-  const backend = new FakeBackend([buildSnapshot([])]);
-  let release!: () => void;
-  backend.gate = new Promise((resolve) => (release = resolve));
-  const { data, listener } = recorder();
-  const loop = new RefreshLoop(backend, 5, false, listener);
-  loop.start();
+  const { backend, data, loop, release } = gatedLoop(5);
   loop.stop();
   release();
   await new Promise((resolve) => setTimeout(resolve, 30));

@@ -7,7 +7,7 @@ import { openKillDialog } from '../../src/tui/killDialog.js';
 import { initialViewState, reduceKey, reduceView, type KeyContext, type ViewState } from '../../src/tui/viewState.js';
 
 const row = (pid: number, processName: string): ProcessRow => ({
-  pid, processName, sockets: 1, listen: 0, established: 1, timeWait: 0, closeWait: 0, bound: 0, udp: 0, ephemeral: 0, handles: null, handleSuspect: false,
+  pid, processName, commandLine: null, sockets: 1, listen: 0, established: 1, timeWait: 0, closeWait: 0, bound: 0, udp: 0, ephemeral: 0, handles: null, handleSuspect: false,
 });
 const ROWS = [row(1, 'node'), row(2, 'nginx'), row(3, 'postgres')];
 const context: KeyContext = {

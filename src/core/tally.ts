@@ -1,0 +1,326 @@
+// The one pass over a snapshot's sockets. Everything the live view, `procs` and `diagnose` count is
+// counted here, once per refresh: per range (ports in use, per destination, per local address,
+// bound), per process (sockets by state, ephemeral ports, destinations), per state, and the sockets
+// no process owns. Later steps (judgement, TIME_WAIT inference, rows) read these counts and never
+// walk the sockets again. Keys are packed as numbers (id * 65536 + port) so a 30,000-socket pass
+// builds no string per socket.
+import { FAMILIES, PROTOCOLS, type Endpoint, type PortRange, type Snapshot, type TcpState } from './model.js';
+import { rangeLookup } from './ranges.js';
+
+export type StateTotals = Record<TcpState | 'UDP', number>;
+
+/** The state a socket is counted under: its TCP state, or UDP. */
+export function stateOf(endpoint: Endpoint): TcpState | 'UDP' {
+  return endpoint.protocol === 'udp' ? 'UDP' : (endpoint.state ?? 'CLOSED');
+}
+
+/** PID 0 is nobody's: Windows reports TIME_WAIT under it (the Idle "process"), Linux has no PID 0. */
+export function ownerOf(endpoint: Endpoint): number | null {
+  return endpoint.pid === 0 ? null : endpoint.pid;
+}
+
+/** 0..3 for tcp/ipv4, tcp/ipv6, udp/ipv4, udp/ipv6: array indexes instead of string keys on the hot path. */
+export function pairIndex(endpoint: { protocol: Endpoint['protocol']; family: Endpoint['family'] }): number {
+  return (endpoint.protocol === 'udp' ? 2 : 0) + (endpoint.family === 'ipv6' ? 1 : 0);
+}
+
+/** Which range an endpoint's local port falls in (index into ranges), or -1: "in the dynamic range", once. */
+export class RangeIndex {
+  private readonly indexByPair = [-1, -1, -1, -1];
+  private readonly starts = [0, 0, 0, 0];
+  private readonly ends = [-1, -1, -1, -1];
+
+  constructor(ranges: readonly PortRange[]) {
+    const lookup = rangeLookup(ranges);
+    PROTOCOLS.forEach((protocol, p) =>
+      FAMILIES.forEach((family, f) => {
+        const range = lookup(protocol, family);
+        if (!range) return;
+        this.indexByPair[p * 2 + f] = ranges.indexOf(range);
+        this.starts[p * 2 + f] = range.start;
+        this.ends[p * 2 + f] = range.end;
+      }),
+    );
+  }
+
+  /** A non-listening socket whose local port lies in its protocol and family's dynamic range. */
+  of(endpoint: Endpoint, pair = pairIndex(endpoint)): number {
+    if (endpoint.state === 'LISTEN') return -1;
+    const port = endpoint.localPort;
+    return port >= this.starts[pair]! && port <= this.ends[pair]! ? this.indexByPair[pair]! : -1;
+  }
+}
+
+/** Stands for "no process" and "several processes" where a PID is kept per destination or port. */
+export const NO_PID = 0;
+export const MANY_PIDS = -1;
+
+/** How many PIDs with connections to one destination are remembered (to name them in advice). */
+export const CLIENT_PIDS_KEPT = 5;
+
+/** One remote endpoint, shared by the per-range counts and the TIME_WAIT inference. */
+export interface Destination {
+  readonly id: number;
+  readonly protocol: Endpoint['protocol'];
+  readonly family: Endpoint['family'];
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** the only PID with (non-TIME_WAIT) connections to it, NO_PID or MANY_PIDS */
+  owner: number;
+  /** the PIDs with (non-TIME_WAIT) connections to it, the first CLIENT_PIDS_KEPT of them */
+  clients: number[];
+  timeWait: number;
+  inferred: { pid: number | null; reason: string } | null;
+}
+
+/** Remote endpoints of one protocol and family, keyed without building a string per socket. */
+export class DestinationTable {
+  private readonly byPort = new Map<number, Map<string, Destination>>();
+  readonly withTimeWait: Destination[] = [];
+  private nextId = 0;
+
+  get(remoteAddress: string, remotePort: number, endpoint: Endpoint): Destination {
+    let byAddress = this.byPort.get(remotePort);
+    if (!byAddress) this.byPort.set(remotePort, (byAddress = new Map()));
+    let destination = byAddress.get(remoteAddress);
+    if (!destination) {
+      destination = {
+        id: this.nextId++, protocol: endpoint.protocol, family: endpoint.family, remoteAddress, remotePort,
+        owner: NO_PID, clients: [], timeWait: 0, inferred: null,
+      };
+      byAddress.set(remoteAddress, destination);
+    }
+    return destination;
+  }
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+/** Per range: ports in use, distinct local ports per destination and per local address, globally taken ports. */
+export class RangeTally {
+  /** distinct local ports of the range in use */
+  readonly ports = new Set<number>();
+  readonly byState: Record<string, number> = {};
+  /** destination id * 65536 + local port, so each port counts once per destination */
+  private readonly destinationPorts = new Set<number>();
+  private readonly portsToward = new Map<Destination, number>();
+  private readonly addressIds = new Map<string, number>();
+  /** address id * 65536 + local port */
+  private readonly addressPorts = new Set<number>();
+  private readonly portsOn: number[] = [];
+  /** ports taken for every destination: BOUND TCP sockets, or every UDP socket */
+  readonly bound = new Set<number>();
+
+  add(endpoint: Endpoint, destination: Destination | null): void {
+    this.ports.add(endpoint.localPort);
+    const state = stateOf(endpoint);
+    this.byState[state] = (this.byState[state] ?? 0) + 1;
+    let addressId = this.addressIds.get(endpoint.localAddress);
+    if (addressId === undefined) {
+      addressId = this.portsOn.length;
+      this.addressIds.set(endpoint.localAddress, addressId);
+      this.portsOn.push(0);
+    }
+    const onAddress = addressId * 65536 + endpoint.localPort;
+    if (!this.addressPorts.has(onAddress)) {
+      this.addressPorts.add(onAddress);
+      this.portsOn[addressId]!++;
+    }
+    if (endpoint.protocol === 'udp' || endpoint.state === 'BOUND') {
+      this.bound.add(endpoint.localPort);
+      return;
+    }
+    if (!destination) return;
+    const toward = destination.id * 65536 + endpoint.localPort;
+    if (this.destinationPorts.has(toward)) return;
+    this.destinationPorts.add(toward);
+    this.portsToward.set(destination, (this.portsToward.get(destination) ?? 0) + 1);
+  }
+
+  /** the destination with the most local ports of this range */
+  worstDestination(): { destination: Destination; ports: number } | null {
+    let worst: Destination | null = null;
+    let most = 0;
+    for (const [destination, ports] of this.portsToward) {
+      if (ports > most) {
+        worst = destination;
+        most = ports;
+      }
+    }
+    return worst ? { destination: worst, ports: most } : null;
+  }
+
+  /** Ports of the range bound globally that are not already counted toward this destination. */
+  boundNotToward(destinationId: number | null): number {
+    if (destinationId === null) return this.bound.size;
+    let extra = 0;
+    for (const port of this.bound) if (!this.destinationPorts.has(destinationId * 65536 + port)) extra++;
+    return extra;
+  }
+
+  /** The local address with the most ports; a port bound on the wildcard address is taken on every one. */
+  worstLocalAddress(): { localAddress: string; ports: number } | null {
+    const wildcardIds: number[] = [];
+    for (const [address, id] of this.addressIds) if (WILDCARDS.has(address)) wildcardIds.push(id);
+    const wildcardPorts = new Set<number>();
+    if (wildcardIds.length > 0) {
+      for (const key of this.addressPorts) if (wildcardIds.includes(Math.floor(key / 65536))) wildcardPorts.add(key % 65536);
+    }
+    let worst: { localAddress: string; ports: number } | null = null;
+    for (const [address, id] of this.addressIds) {
+      if (WILDCARDS.has(address)) continue;
+      let size = this.portsOn[id]!;
+      for (const port of wildcardPorts) if (!this.addressPorts.has(id * 65536 + port)) size++;
+      if (!worst || size > worst.ports) worst = { localAddress: address, ports: size };
+    }
+    if (!worst && wildcardPorts.size > 0) worst = { localAddress: '*', ports: wildcardPorts.size };
+    return worst;
+  }
+}
+
+/** Per process: its sockets by state, its ephemeral ports and where its client connections go. */
+export class ProcessTally {
+  sockets = 0;
+  listen = 0;
+  established = 0;
+  timeWait = 0;
+  closeWait = 0;
+  bound = 0;
+  udp = 0;
+  /** ESTABLISHED sockets on an ephemeral local port: its client side (a server's accepted connections are not) */
+  clientEstablished = 0;
+  /** TIME_WAIT sockets attributed to it by inference (TIME_WAIT has no owner on either OS) */
+  inferredTimeWait = 0;
+  /** (range index, port) pairs as range index * 65536 + port, of sockets it owns */
+  readonly ephemeral = new Set<number>();
+  /** the same for TIME_WAIT sockets attributed to it */
+  readonly inferredEphemeral = new Set<number>();
+  /** client-side sockets per destination, for the culprit's top destination */
+  readonly socketsToward = new Map<Destination, number>();
+
+  constructor(readonly pid: number) {}
+
+  add(endpoint: Endpoint, rangeIndex: number, destination: Destination | null): void {
+    this.sockets++;
+    switch (stateOf(endpoint)) {
+      case 'UDP': this.udp++; break;
+      case 'LISTEN': this.listen++; break;
+      case 'ESTABLISHED': this.established++; if (rangeIndex >= 0) this.clientEstablished++; break;
+      case 'TIME_WAIT': this.timeWait++; break;
+      case 'CLOSE_WAIT': this.closeWait++; break;
+      case 'BOUND': this.bound++; break;
+      default: break;
+    }
+    if (rangeIndex < 0) return;
+    this.ephemeral.add(rangeIndex * 65536 + endpoint.localPort);
+    if (destination) this.socketsToward.set(destination, (this.socketsToward.get(destination) ?? 0) + 1);
+  }
+
+  addInferredTimeWait(endpoint: Endpoint, rangeIndex: number): void {
+    this.inferredTimeWait++;
+    if (rangeIndex >= 0) this.inferredEphemeral.add(rangeIndex * 65536 + endpoint.localPort);
+  }
+
+  /** distinct ephemeral ports, owned or attributed */
+  get ephemeralPorts(): number {
+    let extra = 0;
+    for (const key of this.inferredEphemeral) if (!this.ephemeral.has(key)) extra++;
+    return this.ephemeral.size + extra;
+  }
+}
+
+/** Sockets no process owns now, within the dynamic ranges. */
+export class UnownedTally {
+  private readonly portsPerRange: Set<number>[];
+  readonly byState: Record<string, number> = {};
+
+  constructor(rangeCount: number) {
+    this.portsPerRange = Array.from({ length: rangeCount }, () => new Set<number>());
+  }
+
+  add(endpoint: Endpoint, rangeIndex: number): void {
+    if (rangeIndex < 0) return;
+    this.portsPerRange[rangeIndex]!.add(endpoint.localPort);
+    const state = stateOf(endpoint);
+    this.byState[state] = (this.byState[state] ?? 0) + 1;
+  }
+
+  get ports(): number {
+    return this.portsPerRange.reduce((sum, ports) => sum + ports.size, 0);
+  }
+}
+
+export interface SnapshotTally {
+  snapshot: Snapshot;
+  ranges: readonly PortRange[];
+  rangeIndex: RangeIndex;
+  /** one per range, same order as ranges */
+  perRange: RangeTally[];
+  /** one per protocol-family pair (pairIndex) */
+  destinations: DestinationTable[];
+  processes: Map<number, ProcessTally>;
+  /** sockets by state over the whole snapshot (UDP counted apart) */
+  totals: Partial<StateTotals>;
+  /** TIME_WAIT sockets with a peer, for the inference that follows the pass */
+  timeWaits: Endpoint[];
+  /** pair index * 65536 + port -> the listening PID, or MANY_PIDS */
+  listenerOwners: Map<number, number>;
+  unowned: UnownedTally;
+}
+
+export function processTally(tallies: Map<number, ProcessTally>, pid: number): ProcessTally {
+  let tally = tallies.get(pid);
+  if (!tally) tallies.set(pid, (tally = new ProcessTally(pid)));
+  return tally;
+}
+
+function noteOwner(owners: Map<number, number>, key: number, pid: number): void {
+  const known = owners.get(key);
+  if (known === undefined) owners.set(key, pid);
+  else if (known !== pid) owners.set(key, MANY_PIDS);
+}
+
+/** The pass: every socket once. */
+export function tallySnapshot(snapshot: Snapshot, ranges: readonly PortRange[]): SnapshotTally {
+  const rangeIndex = new RangeIndex(ranges);
+  const tally: SnapshotTally = {
+    snapshot,
+    ranges,
+    rangeIndex,
+    perRange: ranges.map(() => new RangeTally()),
+    destinations: [new DestinationTable(), new DestinationTable(), new DestinationTable(), new DestinationTable()],
+    processes: new Map(),
+    totals: {},
+    timeWaits: [],
+    listenerOwners: new Map(),
+    unowned: new UnownedTally(ranges.length),
+  };
+  const { totals, perRange, destinations, processes, listenerOwners, timeWaits, unowned } = tally;
+  for (const endpoint of snapshot.endpoints) {
+    const state = stateOf(endpoint);
+    totals[state] = (totals[state] ?? 0) + 1;
+    const pair = pairIndex(endpoint);
+    const inRange = rangeIndex.of(endpoint, pair);
+    const destination =
+      endpoint.remoteAddress === null || endpoint.remotePort === null || state === 'LISTEN'
+        ? null
+        : destinations[pair]!.get(endpoint.remoteAddress, endpoint.remotePort, endpoint);
+    if (inRange >= 0) perRange[inRange]!.add(endpoint, destination);
+    if (state === 'TIME_WAIT' && destination) {
+      if (destination.timeWait++ === 0) destinations[pair]!.withTimeWait.push(destination);
+      timeWaits.push(endpoint);
+    }
+    const pid = ownerOf(endpoint);
+    if (pid === null) {
+      if (state !== 'TIME_WAIT') unowned.add(endpoint, inRange);
+      continue;
+    }
+    processTally(processes, pid).add(endpoint, inRange, destination);
+    if (state === 'LISTEN') noteOwner(listenerOwners, pair * 65536 + endpoint.localPort, pid);
+    else if (destination && state !== 'TIME_WAIT' && destination.owner !== pid) {
+      destination.owner = destination.owner === NO_PID ? pid : MANY_PIDS;
+      if (destination.clients.length < CLIENT_PIDS_KEPT && !destination.clients.includes(pid)) destination.clients.push(pid);
+    }
+  }
+  return tally;
+}
