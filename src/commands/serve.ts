@@ -5,11 +5,8 @@ import type { Backend } from '../backend.js';
 import { parsePositiveInteger, parseSeconds } from '../core/validate.js';
 import { BackendError, NotPermittedError, UsageError } from '../errors.js';
 import { parseBackendChoice, resolveBackendName } from '../backend.js';
-import { healthOf } from '../serve/collector.js';
-import { CollectThread } from '../serve/collectThread.js';
+import type { CollectThread } from '../serve/collectThread.js';
 import { DEFAULT_LISTEN, formatAuthority, parseListen, type ListenAddress } from '../serve/listen.js';
-import { createExporterMetrics } from '../serve/metrics.js';
-import { closeServer, createExporterServer, listen, MetricsText } from '../serve/server.js';
 import { withBackend, type GlobalArgs } from './common.js';
 
 interface ServeArgs extends GlobalArgs {
@@ -46,6 +43,13 @@ async function runServe(args: ArgumentsCamelCase<ServeArgs>): Promise<void> {
   const backendChoice = parseBackendChoice(args.backend);
   resolveBackendName(backendChoice); // no backend for this OS is bad input, said before listening
   const { runtime } = args;
+  // loaded here, not with the parser: other commands never load prom-client or the HTTP server
+  const [{ healthOf }, { CollectThread }, { createExporterMetrics }, { closeServer, createExporterServer, listen, MetricsText }] = await Promise.all([
+    import('../serve/collector.js'),
+    import('../serve/collectThread.js'),
+    import('../serve/metrics.js'),
+    import('../serve/server.js'),
+  ]);
   const metrics = createExporterMetrics();
   const metricsText = new MetricsText(metrics.all);
   let collection: CollectThread | null = null;
