@@ -67,8 +67,8 @@ export interface Destination {
   readonly remotePort: number;
   /** the only PID with (non-TIME_WAIT) connections to it, NO_PID or MANY_PIDS */
   owner: number;
-  /** the PIDs with (non-TIME_WAIT) connections to it, the first CLIENT_PIDS_KEPT of them */
-  clients: number[];
+  /** when several PIDs have connections to it: the first CLIENT_PIDS_KEPT of them (null while one or none has) */
+  clients: number[] | null;
   timeWait: number;
   inferred: { pid: number | null; reason: string } | null;
 }
@@ -86,7 +86,7 @@ export class DestinationTable {
     if (!destination) {
       destination = {
         id: this.nextId++, protocol: endpoint.protocol, family: endpoint.family, remoteAddress, remotePort,
-        owner: NO_PID, clients: [], timeWait: 0, inferred: null,
+        owner: NO_PID, clients: null, timeWait: 0, inferred: null,
       };
       byAddress.set(remoteAddress, destination);
     }
@@ -274,6 +274,18 @@ export function processTally(tallies: Map<number, ProcessTally>, pid: number): P
   return tally;
 }
 
+/** One more PID with connections to a destination; the list is made only once there are two. */
+function noteClient(destination: Destination, pid: number): void {
+  if (destination.owner === NO_PID) {
+    destination.owner = pid;
+  } else if (destination.owner !== MANY_PIDS) {
+    destination.clients = [destination.owner, pid];
+    destination.owner = MANY_PIDS;
+  } else if (destination.clients!.length < CLIENT_PIDS_KEPT && !destination.clients!.includes(pid)) {
+    destination.clients!.push(pid);
+  }
+}
+
 function noteOwner(owners: Map<number, number>, key: number, pid: number): void {
   const known = owners.get(key);
   if (known === undefined) owners.set(key, pid);
@@ -317,10 +329,7 @@ export function tallySnapshot(snapshot: Snapshot, ranges: readonly PortRange[]):
     }
     processTally(processes, pid).add(endpoint, inRange, destination);
     if (state === 'LISTEN') noteOwner(listenerOwners, pair * 65536 + endpoint.localPort, pid);
-    else if (destination && state !== 'TIME_WAIT' && destination.owner !== pid) {
-      destination.owner = destination.owner === NO_PID ? pid : MANY_PIDS;
-      if (destination.clients.length < CLIENT_PIDS_KEPT && !destination.clients.includes(pid)) destination.clients.push(pid);
-    }
+    else if (destination && state !== 'TIME_WAIT' && destination.owner !== pid) noteClient(destination, pid);
   }
   return tally;
 }

@@ -122,7 +122,7 @@ describe('the /proc backend on real sockets', { skip: !LINUX && 'needs Linux /pr
     assert.equal(clientRow.established, 3);
     assert.equal(clientRow.ephemeral, 3, 'the client connects from three ports of the dynamic range');
     assert.ok(typeof clientRow.handles === 'number' && clientRow.handles >= 3);
-    assert.deepEqual(Object.keys(serverRow), ['pid', 'processName', 'sockets', 'listen', 'established', 'timeWait', 'closeWait', 'bound', 'udp', 'ephemeral', 'handles']);
+    assert.deepEqual(Object.keys(serverRow), ['pid', 'processName', 'commandLine', 'sockets', 'listen', 'established', 'timeWait', 'closeWait', 'bound', 'udp', 'ephemeral', 'handles']);
 
     const top = JSON.parse((await runCli(['procs', '--json', '--sort', 'sockets', '--top', '1'])).stdout) as unknown[];
     assert.equal(top.length, 1);

@@ -45,7 +45,7 @@ export function attributeTimeWait(tally: SnapshotTally): TimeWaitPile[] {
         ownerPid,
         ownerName: ownerPid === null ? null : (tally.snapshot.processes.get(ownerPid)?.name ?? '?'),
         ownerReason: destination.inferred?.reason ?? 'owned',
-        clients: ownerPid === null ? destination.clients.map((pid) => ({ pid, processName: tally.snapshot.processes.get(pid)?.name ?? '?' })) : [],
+        clients: ownerPid === null ? (destination.clients ?? []).map((pid) => ({ pid, processName: tally.snapshot.processes.get(pid)?.name ?? '?' })) : [],
       };
     });
 }
