@@ -3,7 +3,7 @@
 // that data, counts the error, and makes /healthz fail.
 import type { Backend } from '../backend.js';
 import { processRows, type ProcessRow } from '../core/aggregate.js';
-import { diagnoseTally, EVENT_WINDOW_MINUTES, type Diagnosis } from '../core/diagnose/index.js';
+import { diagnoseTally, EVENT_WINDOW_MINUTES, type Diagnosis, type RangeDiagnosis } from '../core/diagnose/index.js';
 import { rangeKey } from '../core/labels.js';
 import type { PortRange, Snapshot } from '../core/model.js';
 import { tallySnapshot } from '../core/tally.js';
@@ -44,6 +44,28 @@ export interface Health {
   problem: string | null;
 }
 
+/**
+ * The judged ports of each range over the last few collections, and where they lead: seconds until
+ * 95 % of the usable pool at the fitted growth. Absent for a range that is not growing.
+ */
+export class GrowthTracker {
+  private readonly history = new Map<string, TrendPoint[]>();
+
+  add(usage: readonly Pick<RangeDiagnosis, 'protocol' | 'family' | 'usable' | 'judgedPorts'>[], atMs: number): Map<string, number> {
+    const eta = new Map<string, number>();
+    for (const range of usage) {
+      const key = rangeKey(range);
+      const points = this.history.get(key) ?? [];
+      points.push({ atMs, value: range.judgedPorts });
+      if (points.length > TREND_WINDOW_SAMPLES) points.shift();
+      this.history.set(key, points);
+      const trend = estimateTrend(points, exhaustionTarget(range.usable));
+      if (trend?.rising && trend.etaSeconds !== null) eta.set(key, trend.etaSeconds);
+    }
+    return eta;
+  }
+}
+
 /** 503 when the last collection failed, none finished yet, or the last good one is older than 3 intervals. */
 export function healthOf(lastGoodAtMs: number | null, lastError: string | null, intervalMs: number, nowMs: number): Health {
   const ageSeconds = lastGoodAtMs === null ? null : (nowMs - lastGoodAtMs) / 1000;
@@ -60,7 +82,7 @@ export class Collector {
   private stopped = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
-  private readonly history = new Map<string, TrendPoint[]>();
+  private readonly growth = new GrowthTracker();
   private readonly startedAt = new Date();
   private readonly notes = new Set<string>();
 
@@ -135,7 +157,7 @@ export class Collector {
     const finishedAtMs = Date.now();
     return {
       snapshot, diagnosis, ranges, processes: processRows(tally), eventsSinceStart,
-      etaSeconds: this.trackGrowth(diagnosis, finishedAtMs), finishedAtMs, durationSeconds: 0,
+      etaSeconds: this.growth.add(diagnosis.usage, finishedAtMs), finishedAtMs, durationSeconds: 0,
     };
   }
 
@@ -150,21 +172,6 @@ export class Collector {
       this.notes.add(note);
       return null;
     }
-  }
-
-  /** The judged ports of each range over the last few collections, and where they lead. */
-  private trackGrowth(diagnosis: Diagnosis, atMs: number): Map<string, number> {
-    const eta = new Map<string, number>();
-    for (const range of diagnosis.usage) {
-      const key = rangeKey(range);
-      const points = this.history.get(key) ?? [];
-      points.push({ atMs, value: range.judgedPorts });
-      if (points.length > TREND_WINDOW_SAMPLES) points.shift();
-      this.history.set(key, points);
-      const trend = estimateTrend(points, exhaustionTarget(range.count));
-      if (trend && trend.etaSeconds !== null && (trend.rising || trend.etaSeconds === 0)) eta.set(key, trend.etaSeconds);
-    }
-    return eta;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -162,6 +162,20 @@ describe('porttop serve start and stop', { skip: !LINUX && 'needs Linux /proc' }
     assert.match(run.stderr, new RegExp(`port ${holder.data.port} is in use by PID ${holder.pid} \\(node\\)`));
   });
 
+  it('--listen [::1]:0 serves over IPv6 loopback', async () => {
+    const exporter = await startExporter(['--listen', '[::1]:0', '--interval', '0.5']);
+    try {
+      assert.match(exporter.base, /^http:\/\/\[::1\]:\d+$/);
+      const health = await waitFor('healthy over IPv6', async () => {
+        const answer = await get(`${exporter.base}/healthz`);
+        return answer.status === 200 ? answer : undefined;
+      });
+      assert.match(health.body, /^ok/);
+    } finally {
+      assert.deepEqual(await exporter.stop('SIGINT'), { code: 0, signal: null });
+    }
+  });
+
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} stops it cleanly: exit 0, the port is free again`, async () => {
       const exporter = await startExporter(['--interval', '0.5']);
