@@ -55,7 +55,7 @@ export async function run(): Promise<void> {
       const url = `http://127.0.0.1:${EXPORTER_PORT}/metrics`;
       // the first collection (start-up) is not part of the steady state
       const deadline = Date.now() + 120_000;
-      while (Date.now() < deadline && !/^porttop_last_collect_timestamp_seconds /m.test(ns.run(process.execPath, ['-e', `fetch(${JSON.stringify(url)}).then((r) => r.text()).then((t) => process.stdout.write(t))`]).stdout)) {
+      while (Date.now() < deadline && !/^porttop_last_collect_timestamp_seconds [1-9]/m.test(ns.run(process.execPath, ['-e', `fetch(${JSON.stringify(url)}).then((r) => r.text()).then((t) => process.stdout.write(t))`]).stdout)) {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
       const cpuBefore = cpuSeconds(exporter.pid);
