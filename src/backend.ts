@@ -11,6 +11,7 @@ import type {
   KillTarget,
   Platform,
   PortRange,
+  ProcessInfo,
   RangeChange,
   Snapshot,
 } from './core/model.js';
@@ -38,6 +39,8 @@ export interface Backend {
   events?(since: Date): Promise<ExhaustionEvents>;
   /** ports reserved by the OS; absent where the OS has no such notion */
   excludedRanges?(): Promise<ExcludedRange[]>;
+  /** every process with its parent (for `kill --tree`); absent where the backend cannot list them cheaply */
+  processTree?(): Promise<Map<number, ProcessInfo>>;
   /** ends the PowerShell session, if any; safe to call twice */
   close(): Promise<void>;
 }

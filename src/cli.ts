@@ -36,11 +36,12 @@ async function buildParser() {
     .alias('h', 'help')
     .version()
     .wrap(null)
-    .epilogue('Exit codes: 0 done, 1 nothing found, 2 bad input, 3 not permitted, 4 backend failed.')
+    .epilogue('Exit codes: 0 done, 1 nothing found, 2 bad input, 3 not permitted, 4 backend failed, 5 port still held after kill.')
     .fail((message, error) => {
       // yargs' own complaints (unknown flag, missing argument) become our one-line usage error
-      if (error) throw error;
-      throw new UsageError(`${message.replace(/\s*\n\s*/g, ' ')} (see porttop --help)`);
+      // a YError is yargs' own complaint too (e.g. `--timeout` with no value: "Not enough arguments")
+      if (error && error.name !== 'YError') throw error;
+      throw new UsageError(`${(message ?? error?.message ?? 'bad arguments').replace(/\s*\n\s*/g, ' ')} (see porttop --help)`);
     });
 }
 
@@ -53,7 +54,7 @@ export interface MainOptions {
 export async function main(args: readonly string[], runtime: Runtime = processRuntime(), options: MainOptions = {}): Promise<number> {
   try {
     if (options.fastPath !== false && (await runFastPath(args, runtime))) return runtime.exitCode;
-    await (await buildParser()).parseAsync([...args], { runtime } satisfies Partial<GlobalArgs>);
+    await (await buildParser()).parseAsync([...args], { runtime, rawArgs: args } satisfies Partial<GlobalArgs>);
   } catch (error) {
     return reportError(error, runtime);
   }

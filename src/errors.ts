@@ -6,6 +6,8 @@ export const EXIT = {
   usage: 2,
   notPermitted: 3,
   backend: 4,
+  /** kill signalled, but an asked port is still held: a survivor, a restarted process, or a hidden holder */
+  stillHeld: 5,
 } as const;
 
 export class PorttopError extends Error {

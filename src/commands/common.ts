@@ -9,6 +9,8 @@ export interface GlobalArgs {
   json: boolean;
   backend: string;
   runtime: Runtime;
+  /** the command line as given (yargs loses `--flag=value` on booleans; see rejectFlagValues) */
+  rawArgs?: readonly string[];
 }
 
 export function addGlobalOptions<T>(yargs: Argv<T>) {

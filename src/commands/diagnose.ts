@@ -1,4 +1,5 @@
 // porttop diagnose: is this machine running out of ephemeral ports, which process is doing it, what to do.
+import { escapeControl } from '../core/terminal.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { poolWords, type Diagnosis } from '../core/diagnose/index.js';
 import { formatAddress, rangeKey, VERDICT_LABELS, VERDICT_SENTENCES, verdictReaches } from '../core/labels.js';
@@ -83,11 +84,12 @@ export function formatDiagnosis(diagnosis: Diagnosis): string {
   out.push(formatTable(['RANGE', 'PORTS', 'SIZE', 'IN USE', 'USED', 'BUSIEST DESTINATION', 'JUDGED', 'LEVEL'], rows, new Set([2, 3, 4])).trimEnd());
   for (const range of diagnosis.usage) if (range.reserved > 0) out.push(`${rangeKey(range)}: ${poolWords(range)}`);
   out.push('', 'evidence:');
-  for (const line of diagnosis.evidence) out.push(`  - ${line}`);
+  // evidence and advice name processes: their text is escaped for the terminal
+  for (const line of diagnosis.evidence) out.push(`  - ${escapeControl(line)}`);
   if (diagnosis.culprits.length > 0) {
     out.push('', 'culprits (by ephemeral ports held; TIME_WAIT marked ~ when inferred):');
     const culpritRows = diagnosis.culprits.map((c) => [
-      c.pid, c.processName, c.ephemeralPorts, c.established,
+      c.pid, escapeControl(c.processName), c.ephemeralPorts, c.established,
       c.inferredTimeWait > 0 ? `~${c.timeWait}` : c.timeWait, c.closeWait, c.bound,
       c.handles === null ? null : `${c.handles}${c.handleSuspect ? ' !' : ''}`,
     ]);
@@ -101,6 +103,6 @@ export function formatDiagnosis(diagnosis: Diagnosis): string {
   }
   out.push('', 'advice:');
   if (diagnosis.advice.length === 0) out.push('  nothing to do');
-  diagnosis.advice.forEach((line, index) => out.push(`  ${index + 1}. ${line}`));
+  diagnosis.advice.forEach((line, index) => out.push(`  ${index + 1}. ${escapeControl(line)}`));
   return `${out.join('\n')}\n`;
 }

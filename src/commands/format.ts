@@ -1,5 +1,6 @@
-// Plain-text output helpers: aligned columns and endpoint addresses. A dozen lines do what a table
+// Plain-text output helpers: aligned columns and an endpoint's two addresses (in labels.ts's spelling). A dozen lines do what a table
 // library would, without pulling one into the start-up path of `who` and `list`.
+import { formatAddress, protocolLabel } from '../core/labels.js';
 import type { Endpoint } from '../core/model.js';
 
 export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number | null)[])[], rightAligned: ReadonlySet<number> = new Set()): string {
@@ -13,12 +14,6 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), ...cells.map(line)].join('\n') + '\n';
 }
 
-/** 127.0.0.1:8080, [::1]:8080 */
-export function formatAddress(address: string | null, port: number | null): string {
-  if (address === null || port === null) return '*:*';
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
 export function formatLocal(endpoint: Endpoint): string {
   return formatAddress(endpoint.localAddress, endpoint.localPort);
 }
@@ -27,6 +22,7 @@ export function formatRemote(endpoint: Endpoint): string {
   return formatAddress(endpoint.remoteAddress, endpoint.remotePort);
 }
 
+/** TCP, TCP6, UDP, UDP6 (labels.ts's protocolLabel, the one spelling) */
 export function formatProtocol(endpoint: Endpoint): string {
-  return endpoint.family === 'ipv6' ? `${endpoint.protocol.toUpperCase()}6` : endpoint.protocol.toUpperCase();
+  return protocolLabel(endpoint);
 }

@@ -1,14 +1,23 @@
-// porttop kill <port|from-to>...: stop the processes holding those ports, safely.
+// porttop kill <port|from-to>...: stop every process holding those ports, then prove the ports are free.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Backend } from '../backend.js';
-import type { Endpoint, KillOptions, KillResult, Snapshot } from '../core/model.js';
-import { protectionReason } from '../core/protect.js';
-import { endpointsOnPorts, holdsPort, killCandidatePids } from '../core/select.js';
-import { parsePortSpans, parseSeconds, parseSignal, portsOfSpans } from '../core/validate.js';
-import { EXIT, NotPermittedError } from '../errors.js';
+import {
+  anythingHeld,
+  isEndingSignal,
+  planKill,
+  portOutcomes,
+  type KillCandidate,
+  type KillPlan,
+  type PortFinding,
+  type PortOutcome,
+} from '../core/killplan.js';
+import type { KillOptions, KillResult, Snapshot } from '../core/model.js';
+import { planFamily, type FamilyPlan } from '../core/family.js';
+import { safeText } from '../core/terminal.js';
+import { parsePortSpans, parseSeconds, parseSignal, portsOfSpans, rejectFlagValues, type PortSpan } from '../core/validate.js';
+import { EXIT, UsageError } from '../errors.js';
+import type { Runtime } from '../runtime.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
-import { formatLocal, formatProtocol } from './format.js';
-import { describeSpans } from './who.js';
 
 interface KillArgs extends GlobalArgs {
   ports: string[];
@@ -18,9 +27,12 @@ interface KillArgs extends GlobalArgs {
   timeout: string;
   'dry-run': boolean;
   'allow-critical': boolean;
+  tree: boolean;
 }
 
-/** One process porttop was asked to stop, and what happened. The shape of `kill --json`. */
+const FLAGS = ['all-states', 'force', 'dry-run', 'allow-critical', 'tree', 'json'] as const;
+
+/** One process porttop was asked to stop, and what happened. */
 export interface KillReport {
   pid: number;
   processName: string;
@@ -30,24 +42,52 @@ export interface KillReport {
   message: string;
 }
 
+/** One asked port: what held it before, and (after a stop) whether it is free now. */
+export interface PortReport {
+  port: number;
+  found: Omit<PortFinding, 'port'>;
+  /** null for --dry-run, a non-ending signal, or a port nothing held */
+  after: Omit<PortOutcome, 'port'> | null;
+}
+
+/** The shape of `kill --json`. */
+export interface KillJson {
+  processes: KillReport[];
+  ports: PortReport[];
+  /** what the snapshot could not see, e.g. a PID reused while porttop read it */
+  warnings: string[];
+  /** --tree: the family that is (or would be) stopped, topmost first */
+  family?: { pid: number; name: string; depth: number }[];
+}
+
+/** After every asked port looked free, porttop looks once more this much later: a supervisor restarts at once. */
+export const RESPAWN_SETTLE_MS = 300;
+const FIRST_LOOK_MS = 20;
+const MAX_LOOK_MS = 250;
+
 export const killCommand: CommandModule<GlobalArgs, KillArgs> = {
   command: 'kill <ports..>',
-  describe: 'stop the processes listening on or bound to those ports (SIGTERM, then SIGKILL)',
+  describe: 'stop every process holding those ports (SIGTERM, then SIGKILL), then check the ports are free',
   builder: (yargs) =>
     (yargs as Argv<GlobalArgs>)
       .positional('ports', { type: 'string', array: true, describe: 'ports (8080) or ranges (8000-8099)', demandOption: true })
       .option('all-states', { type: 'boolean', default: false, describe: 'also stop owners of connections (not just listeners, bound sockets and UDP)' })
       .option('force', { type: 'boolean', default: false, describe: 'SIGKILL at once (Windows: always Stop-Process -Force)' })
-      .option('signal', { type: 'string', default: 'SIGTERM', describe: 'first signal to send' })
-      .option('timeout', { type: 'string', default: '3', describe: 'seconds to wait before escalating to SIGKILL' })
+      .option('signal', { type: 'string', default: 'SIGTERM', nargs: 1, describe: 'first signal, by name (TERM, HUP) or number (15, 9); only TERM, INT, QUIT, ABRT and KILL are escalated' })
+      .option('timeout', { type: 'string', default: '3', nargs: 1, describe: 'seconds to wait before escalating to SIGKILL, and for the ports to come free' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'only print what would be stopped' })
-      .option('allow-critical', { type: 'boolean', default: false, describe: 'Windows: allow csrss, lsass, services and other critical processes' })
-      .example('$0 kill 8080', 'stop whatever listens on port 8080')
+      .option('tree', { type: 'boolean', default: false, describe: "stop each holder's whole family: the topmost parent below the shell or service manager first, so a supervisor cannot restart it" })
+      .option('allow-critical', { type: 'boolean', default: false, describe: 'Windows: allow csrss, lsass, services, service hosts and other critical processes' })
+      .example('$0 kill 8080', 'stop whatever listens on port 8080 and check it is free')
+      .example('$0 kill 3000 --tree --dry-run', 'show the family (npm, nodemon, node) that --tree would stop')
       .example('$0 kill 3000-3010 --dry-run', 'show what would be stopped') as Argv<KillArgs>,
   handler: (args) => runKill(args),
 };
 
 async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
+  rejectFlagValues(args.rawArgs ?? [], FLAGS);
+  const signalGiven = (args.rawArgs ?? []).some((argument) => argument === '--signal' || argument.startsWith('--signal='));
+  if (args.force && signalGiven) throw new UsageError(`conflicting --force and --signal '${args.signal}': --force sends SIGKILL at once; give one of them`);
   const spans = parsePortSpans(args.ports);
   const options: KillOptions = {
     signal: parseSignal(args.signal),
@@ -57,48 +97,177 @@ async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
   };
   const { runtime } = args;
   await withBackend(args, async (backend) => {
-    const snapshot = await backend.snapshot({ localPorts: portsOfSpans(spans) });
-    const onPorts = endpointsOnPorts(snapshot.endpoints, spans);
-    const pids = killCandidatePids(onPorts, spans, args.allStates);
-    if (pids.length === 0) {
-      const hiddenHolders = onPorts.filter((endpoint) => endpoint.pid === null && holdsPort(endpoint));
-      if (hiddenHolders.length > 0 && (snapshot.hiddenOwners ?? 0) > 0) {
-        throw new NotPermittedError(
-          `the process holding ${describeSpans(spans)} is hidden from this user: run porttop as ${backend.platform === 'windows' ? 'Administrator' : 'root (sudo)'}`,
-        );
-      }
+    const localPorts = portsOfSpans(spans);
+    const snapshot = await backend.snapshot({ localPorts });
+    const protection = {
+      platform: backend.platform,
+      selfPid: process.pid,
+      parentPid: process.ppid,
+      ancestors: snapshot.porttopAncestors ?? [process.ppid],
+      allowCritical: options.allowCritical,
+    };
+    const plan = planKill(snapshot, spans, { allStates: args.allStates, protection });
+    if (!anythingHeld(plan)) {
       runtime.exitCode = EXIT.notFound;
-      if (args.json) printJson(runtime, []);
-      else runtime.stdout(nothingToKill(describeSpans(spans), onPorts));
+      if (args.json) printJson(runtime, { processes: [], ports: plan.ports.map((found) => portReport(found, null)), warnings: snapshot.warnings } satisfies KillJson);
+      else {
+        runtime.stdout(plan.ports.length === 0 ? `nothing uses ${describeSpans(spans)}\n` : plan.ports.map((found) => `${describeFinding(found, backend.platform)}\n`).join(''));
+        for (const warning of snapshot.warnings) runtime.stderr(`note: ${warning}\n`);
+      }
       return;
     }
-    const reports = await Promise.all(pids.map((pid) => stopOne(backend, snapshot, pid, onPorts, options, args.dryRun)));
-    if (reports.some((report) => ['refused', 'not-permitted', 'survived'].includes(report.outcome))) {
-      runtime.exitCode = EXIT.notPermitted;
+    let family: FamilyPlan | null = null;
+    if (args.tree) {
+      const processes = backend.processTree ? await backend.processTree() : snapshot.processes;
+      family = planFamily(plan.candidates, processes, protection);
     }
-    if (args.json) printJson(runtime, reports);
-    else for (const report of reports) (isFailure(report) ? runtime.stderr : runtime.stdout)(`${describeReport(report)}\n`);
+    const targets = family ? family.order : plan.candidates;
+    const dryRun = args.dryRun;
+    const reports: KillReport[] = [];
+    if (family && !dryRun) {
+      // topmost first, one at a time: a supervisor must be gone before its children, or it restarts them
+      for (const candidate of targets) {
+        const report = await stopOne(backend, snapshot, candidate, options, dryRun);
+        // a child that ended with its parent (npm forwards SIGTERM) is not a reused PID
+        if (report.outcome === 'gone' && reports.some((earlier) => earlier.outcome === 'stopped')) report.message = 'already gone (it ended with its family)';
+        reports.push(report);
+      }
+    } else {
+      reports.push(...(await Promise.all(targets.map((candidate) => stopOne(backend, snapshot, candidate, options, dryRun)))));
+    }
+    const signalled = reports.some((report) => report.signals.length > 0);
+    const verify = !dryRun && (isEndingSignal(options.force ? 'SIGKILL' : options.signal) || backend.platform === 'windows');
+    const stopped = new Set(reports.filter((report) => report.outcome === 'stopped' || report.outcome === 'gone').map((report) => report.pid));
+    const outcomes = verify ? await verifyPorts(backend, plan, spans, args.allStates, stopped, options.timeoutMs, signalled) : [];
+    const byPort = new Map(outcomes.map((outcome) => [outcome.port, outcome]));
+
+    const refusedOrDenied = reports.some((report) => report.outcome === 'refused' || report.outcome === 'not-permitted');
+    const stillHeld = verify
+      ? outcomes.some((outcome) => outcome.status !== 'free')
+      : plan.ports.some((port) => port.hidden > 0 && port.holders.length === 0);
+    if (refusedOrDenied) runtime.exitCode = EXIT.notPermitted;
+    else if (stillHeld && !dryRun) runtime.exitCode = EXIT.stillHeld;
+
+    if (args.json) {
+      const json: KillJson = { processes: reports, ports: plan.ports.map((found) => portReport(found, byPort.get(found.port) ?? null)), warnings: snapshot.warnings };
+      if (family) json.family = family.order.map((member) => ({ pid: member.pid, name: member.name, depth: family.depth.get(member.pid) ?? 0 }));
+      printJson(runtime, json);
+      return;
+    }
+    if (family && dryRun) runtime.stdout(describeFamily(family));
+    for (const report of reports) (isFailure(report) ? runtime.stderr : runtime.stdout)(`${describeReport(report)}\n`);
+    for (const candidate of targets) for (const warning of candidate.warnings) runtime.stdout(`  note: PID ${candidate.pid} ${safeText(candidate.name)}: ${safeText(warning)}\n`);
+    printPorts(runtime, plan, byPort, backend.platform, verify);
+    for (const warning of snapshot.warnings) runtime.stderr(`note: ${warning}\n`);
   });
 }
 
-async function stopOne(backend: Backend, snapshot: Snapshot, pid: number, onPorts: readonly Endpoint[], options: KillOptions, dryRun: boolean): Promise<KillReport> {
-  const info = snapshot.processes.get(pid);
-  const name = info?.name ?? '?';
-  const ports = [...new Set(onPorts.filter((endpoint) => endpoint.pid === pid).map((endpoint) => endpoint.localPort))].sort((a, b) => a - b);
-  const base = { pid, processName: name, ports };
-  const refusal = protectionReason(pid, name, {
-    platform: backend.platform,
-    selfPid: process.pid,
-    parentPid: process.ppid,
-    allowCritical: options.allowCritical,
-  });
-  if (refusal) return { ...base, outcome: 'refused', signals: [], message: `refused: ${refusal}` };
+async function stopOne(backend: Backend, snapshot: Snapshot, candidate: KillCandidate, options: KillOptions, dryRun: boolean): Promise<KillReport> {
+  const base = { pid: candidate.pid, processName: candidate.name, ports: candidate.ports };
+  if (candidate.refusal) return { ...base, outcome: 'refused', signals: [], message: `refused: ${candidate.refusal}` };
   if (dryRun) {
-    const how = options.force ? 'SIGKILL' : `${options.signal}, then SIGKILL after ${options.timeoutMs / 1000} s`;
+    const first = options.force ? 'SIGKILL' : options.signal;
+    const how = options.force || !isEndingSignal(first) ? `${first} once` : `${first}, then SIGKILL after ${options.timeoutMs / 1000} s`;
     return { ...base, outcome: 'would-stop', signals: [], message: `would stop it (${backend.platform === 'windows' ? 'Stop-Process -Force' : how})` };
   }
-  const result = await backend.kill({ pid, name, startTime: info?.startTime ?? null }, options);
+  const info = snapshot.processes.get(candidate.pid);
+  const result = await backend.kill({ pid: candidate.pid, name: candidate.name, startTime: info?.startTime ?? candidate.startTime }, options);
   return { ...base, outcome: result.outcome, signals: result.signals, message: result.message };
+}
+
+/**
+ * Looks at the asked ports again until each is free or the time is up. Holders that were signalled get
+ * the time to go; a holder porttop did not stop (a survivor of SIGKILL, a restarted child, a hidden one)
+ * will not go by waiting, so the answer comes at once. When all look free, one more look after a moment
+ * catches a supervisor that starts its child again.
+ */
+async function verifyPorts(
+  backend: Backend,
+  plan: KillPlan,
+  spans: readonly PortSpan[],
+  allStates: boolean,
+  stopped: ReadonlySet<number>,
+  timeoutMs: number,
+  signalled: boolean,
+): Promise<PortOutcome[]> {
+  const deadline = Date.now() + timeoutMs;
+  const localPorts = portsOfSpans(spans);
+  let delay = FIRST_LOOK_MS;
+  let settled = !signalled;
+  for (;;) {
+    const outcomes = portOutcomes(plan, await backend.snapshot({ localPorts }), spans, allStates, stopped);
+    const held = outcomes.filter((outcome) => outcome.status !== 'free');
+    if (held.length === 0) {
+      if (settled) return outcomes;
+      settled = true;
+      await sleep(RESPAWN_SETTLE_MS);
+      continue;
+    }
+    const dying = held.every((outcome) => outcome.status === 'held' && outcome.holders.every((holder) => stopped.has(holder.pid)));
+    const left = deadline - Date.now();
+    if (!dying || left <= 0) return outcomes;
+    await sleep(Math.min(delay, left));
+    delay = Math.min(delay * 2, MAX_LOOK_MS);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function portReport(found: PortFinding, after: PortOutcome | null): PortReport {
+  const { port, ...rest } = found;
+  if (!after) return { port, found: rest, after: null };
+  const { port: _port, ...outcome } = after;
+  return { port, found: rest, after: outcome };
+}
+
+function printPorts(runtime: Runtime, plan: KillPlan, byPort: ReadonlyMap<number, PortOutcome>, platform: 'linux' | 'windows', verified: boolean): void {
+  for (const found of plan.ports) {
+    const outcome = byPort.get(found.port);
+    if (outcome) {
+      const line = describeOutcome(outcome, platform);
+      (outcome.status === 'free' ? runtime.stdout : runtime.stderr)(`${line}\n`);
+    } else if (found.holders.length === 0 || !verified) {
+      const line = describeFinding(found, platform);
+      (found.hidden > 0 ? runtime.stderr : runtime.stdout)(`${line}\n`);
+    }
+  }
+}
+
+const runAs = (platform: 'linux' | 'windows') => (platform === 'windows' ? 'Administrator' : 'root (sudo)');
+
+/** A port before the stop, for ports with nothing to stop (or --dry-run). */
+function describeFinding(found: PortFinding, platform: 'linux' | 'windows'): string {
+  const parts: string[] = [];
+  if (found.holders.length > 0) parts.push(`held by PID ${found.holders.join(', ')}`);
+  if (found.hidden > 0) parts.push(`held by a process hidden from this user: run porttop as ${runAs(platform)}`);
+  if (found.connections > 0) parts.push(`${found.connections} connection${found.connections === 1 ? ' uses' : 's use'} it; add --all-states to stop their owners too`);
+  if (found.unowned > 0) parts.push(`${found.unowned} socket${found.unowned === 1 ? '' : 's'} without a process (TIME_WAIT, or its process just went): nothing to stop`);
+  if (parts.length === 0) return `port ${found.port}: nothing holds it`;
+  return `port ${found.port}: ${parts.join('; ')}`;
+}
+
+function describeOutcome(outcome: PortOutcome, platform: 'linux' | 'windows'): string {
+  const timeWait = outcome.timeWait > 0 ? ` (${outcome.timeWait} TIME_WAIT socket${outcome.timeWait === 1 ? '' : 's'} left: they hold no listener and go by themselves)` : '';
+  if (outcome.status === 'free') return `port ${outcome.port} is free${timeWait}`;
+  if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user: run porttop as ${runAs(platform)}`;
+  const holders = outcome.holders.map((holder) => {
+    const restarted = holder.restartedBy ? ` (restarted by PID ${holder.restartedBy.pid} ${safeText(holder.restartedBy.name)}: stop that, or use --tree)` : '';
+    return `PID ${holder.pid} ${safeText(holder.processName)}${restarted}`;
+  });
+  return `port ${outcome.port} is still held by ${holders.join(', ')}`;
+}
+
+function describeFamily(family: FamilyPlan): string {
+  const lines = ['--tree would stop this family, topmost first:'];
+  for (const member of family.order) {
+    const depth = family.depth.get(member.pid) ?? 0;
+    const command = member.commandLine ? `  ${safeText(member.commandLine).slice(0, 100)}` : '';
+    lines.push(`${'  '.repeat(depth + 1)}${depth > 0 ? '└ ' : ''}PID ${member.pid} ${safeText(member.name)}${command}${member.refusal ? `  (refused: ${safeText(member.refusal)})` : ''}`);
+  }
+  if (family.stoppedAt) lines.push(`  (above it: PID ${family.stoppedAt.pid} ${safeText(family.stoppedAt.name)}, ${family.stoppedAt.reason}: left alone)`);
+  return `${lines.join('\n')}\n`;
 }
 
 function isFailure(report: KillReport): boolean {
@@ -106,18 +275,11 @@ function isFailure(report: KillReport): boolean {
 }
 
 function describeReport(report: KillReport): string {
-  const who = `PID ${report.pid} ${report.processName} (port${report.ports.length === 1 ? '' : 's'} ${report.ports.join(', ')})`;
-  return `${who}: ${report.message}`;
+  const ports = report.ports.length === 0 ? 'family' : `port${report.ports.length === 1 ? '' : 's'} ${report.ports.join(', ')}`;
+  return `PID ${report.pid} ${safeText(report.processName)} (${ports}): ${safeText(report.message)}`;
 }
 
-function nothingToKill(subject: string, onPorts: readonly Endpoint[]): string {
-  if (onPorts.length === 0) return `nothing holds ${subject}\n`;
-  const owned = onPorts.filter((endpoint) => endpoint.pid !== null);
-  const lines = [`no process listens on or is bound to ${subject}`];
-  if (owned.length > 0) {
-    lines.push(`${owned.length} connection(s) use it, e.g. ${formatProtocol(owned[0]!)} ${formatLocal(owned[0]!)} ${owned[0]!.state ?? ''} (PID ${owned[0]!.pid}); add --all-states to stop their owners too`);
-  } else {
-    lines.push(`${onPorts.length} endpoint(s) on it have no owner (e.g. ${onPorts[0]!.state ?? 'UDP'}): nothing to kill; see porttop who`);
-  }
-  return `${lines.join('\n')}\n`;
+function describeSpans(spans: readonly PortSpan[]): string {
+  const words = spans.map((span) => (span.from === span.to ? `${span.from}` : `${span.from}-${span.to}`));
+  return `${spans.length === 1 && spans[0]!.from === spans[0]!.to ? 'port' : 'ports'} ${words.join(', ')}`;
 }

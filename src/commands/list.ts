@@ -2,7 +2,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { filterEndpoints, withProcessNames } from '../core/select.js';
 import { FAMILY_CHOICES, parseEndpointFilter, PROTO_CHOICES, type ParsedEndpointFilter } from '../core/validate.js';
-import { printable } from '../core/labels.js';
+import { safeText } from '../core/terminal.js';
 import { EXIT } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
 import { formatLocal, formatProtocol, formatRemote, formatTable } from './format.js';
@@ -51,8 +51,9 @@ async function runList(args: ArgumentsCamelCase<ListArgs>): Promise<void> {
       formatLocal(endpoint),
       formatRemote(endpoint),
       endpoint.state ?? '',
-      endpoint.pid,
-      endpoint.pid === null ? null : printable(snapshot.processes.get(endpoint.pid)?.name ?? '?'),
+      // a shared socket names every holder: 4120,4121
+      endpoint.holders.length === 0 ? null : endpoint.holders.join(','),
+      endpoint.holders.length === 0 ? null : [...new Set(endpoint.holders.map((pid) => safeText(snapshot.processes.get(pid)?.name ?? '?')))].join(','),
     ]);
     args.runtime.stdout(formatTable(['PROTO', 'LOCAL', 'REMOTE', 'STATE', 'PID', 'PROCESS'], rows, new Set([4])));
     for (const warning of snapshot.warnings) args.runtime.stderr(`note: ${warning}\n`);

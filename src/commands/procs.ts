@@ -3,9 +3,9 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { SORT_KEYS, sortProcessRows, summarizeProcesses, type ProcessRow } from '../core/aggregate.js';
 import { HANDLE_SUSPECT_THRESHOLD } from '../core/handles.js';
 import { parsePositiveInteger, parseSortKey } from '../core/validate.js';
-import { printable } from '../core/labels.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
 import { formatTable } from './format.js';
+import { escapeControl } from '../core/terminal.js';
 
 interface ProcsArgs extends GlobalArgs {
   sort: string;
@@ -40,7 +40,7 @@ async function runProcs(args: ArgumentsCamelCase<ProcsArgs>): Promise<void> {
       return;
     }
     const table = rows.map((row) => [
-      row.pid, printable(row.processName), row.sockets, row.listen, row.established, row.timeWait, row.closeWait,
+      row.pid, escapeControl(row.processName), row.sockets, row.listen, row.established, row.timeWait, row.closeWait,
       row.bound, row.udp, row.ephemeral, row.handles === null ? null : `${row.handles}${row.handleSuspect ? ' !' : ''}`,
     ]);
     const headers = ['PID', 'NAME', 'SOCKETS', 'LISTEN', 'EST', 'TIME_WAIT', 'CLOSE_WAIT', 'BOUND', 'UDP', 'EPHEM', 'HANDLES'];

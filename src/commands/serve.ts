@@ -2,6 +2,7 @@
 // serves /metrics, /healthz and / until SIGINT or SIGTERM. The work is in src/serve/.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Backend } from '../backend.js';
+import { escapeControl } from '../core/terminal.js';
 import { parsePositiveInteger, parseSeconds } from '../core/validate.js';
 import { BackendError, NotPermittedError, UsageError } from '../errors.js';
 import { parseBackendChoice, resolveBackendName } from '../backend.js';
@@ -103,16 +104,11 @@ async function listenersOn(backend: Backend, port: number): Promise<string[]> {
   const snapshot = await backend.snapshot({ localPorts: new Set([port]) });
   const names = new Set<string>();
   for (const endpoint of snapshot.endpoints) {
-    if (endpoint.protocol !== 'tcp' || endpoint.localPort !== port || endpoint.state !== 'LISTEN' || endpoint.pid === null) continue;
-    const name = snapshot.processes.get(endpoint.pid)?.name ?? '?';
-    names.add(`PID ${endpoint.pid} (${escapeControl(name)})`);
+    if (endpoint.protocol !== 'tcp' || endpoint.localPort !== port || endpoint.state !== 'LISTEN') continue;
+    // every holder of the listening socket (a forked server shares it)
+    for (const pid of endpoint.holders) names.add(`PID ${pid} (${escapeControl(snapshot.processes.get(pid)?.name ?? '?')})`);
   }
   return [...names];
-}
-
-/** Text from processes is shown to a person with control characters escaped. */
-function escapeControl(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Resolves on the first SIGINT or SIGTERM; serve then stops cleanly and exits 0. */

@@ -3,6 +3,7 @@
 // starts only after the previous one finished and the rest of the interval passed.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { plural, rangeKey, VERDICT_LABELS } from '../core/labels.js';
+import { escapeControl } from '../core/terminal.js';
 import { formatDuration } from '../core/trend.js';
 import { worstRange } from '../core/usage.js';
 import { INTERVAL_LIMITS, parseInterval, parseOutFile, parsePositiveInteger, type OutFormat } from '../core/validate.js';
@@ -162,7 +163,7 @@ export function formatSummary(summary: WatchSummary, outPath: string | null): st
     lines.push(`peak: ${summary.peak.range} ${plural(summary.peak.judgedPorts, 'port')} (${summary.peak.judgedPercent}%) at ${summary.peak.time}, verdict ${VERDICT_LABELS[summary.peak.verdict]}`);
     if (summary.firstPorts !== null && summary.lastPorts !== null) lines.push(`${summary.peak.range}: ${plural(summary.firstPorts, 'port')} at the start, ${summary.lastPorts} at the end`);
   }
-  if (summary.peakCulprit) lines.push(`top culprit at the peak: PID ${summary.peakCulprit.pid} (${summary.peakCulprit.name ?? '?'}) with ${plural(summary.peakCulprit.ports ?? 0, 'ephemeral port')}`);
+  if (summary.peakCulprit) lines.push(`top culprit at the peak: PID ${summary.peakCulprit.pid} (${escapeControl(summary.peakCulprit.name ?? '?')}) with ${plural(summary.peakCulprit.ports ?? 0, 'ephemeral port')}`);
   if (summary.finalVerdict) lines.push(`last verdict: ${VERDICT_LABELS[summary.finalVerdict]}${summary.finalVerdict === 'ok' ? '' : ' (run porttop diagnose for the evidence and advice)'}`);
   if (outPath) lines.push(`samples appended to ${outPath}`);
   return `${lines.join('\n')}\n`;

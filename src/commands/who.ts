@@ -2,7 +2,9 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Backend } from '../backend.js';
 import { explainUnowned } from '../core/explain.js';
-import type { ExcludedRange, Snapshot } from '../core/model.js';
+import type { Endpoint, ExcludedRange, ProcessInfo, Snapshot } from '../core/model.js';
+import { classifyOwner } from '../core/owner.js';
+import { safeText } from '../core/terminal.js';
 import { endpointsOnPorts, groupByOwner, withProcessNames } from '../core/select.js';
 import { parsePortSpans, portsOfSpans, type PortSpan } from '../core/validate.js';
 import { EXIT } from '../errors.js';
@@ -70,18 +72,33 @@ function printWho(runtime: Runtime, spans: readonly PortSpan[], snapshot: Snapsh
       endpoint.state ?? '',
     ]);
     const table = indent(formatTable(['PROTO', 'LOCAL', 'REMOTE', 'STATE'], rows));
-    if (group.pid === null) {
+    if (group.holders.length === 0) {
       const reasons = [...new Set(group.endpoints.map((endpoint) => `${endpoint.state ?? 'UDP'}: ${explainUnowned(endpoint, platform)}`))];
       blocks.push(`no owning process\n${table}${reasons.map((reason) => `  ${reason}\n`).join('')}`);
       continue;
     }
-    const info = snapshot.processes.get(group.pid);
-    const title = `PID ${group.pid}  ${info?.name ?? '?'}${info?.startTime ? `  started ${info.startTime}` : ''}`;
-    const command = info?.commandLine ? `  ${oneLine(info.commandLine, COMMAND_LINE_MAX)}\n` : '';
-    blocks.push(`${title}\n${command}${table}`);
+    const shared = group.holders.length > 1 ? `held by ${group.holders.length} processes (the socket is shared: stopping one leaves the port taken)\n` : '';
+    const holders = group.holders.map((pid) => describeHolder(pid, snapshot.processes.get(pid), platform, group.endpoints[0]!)).join('');
+    blocks.push(`${shared}${holders}${table}`);
   }
   runtime.stdout(`${subject}:\n\n${blocks.join('\n')}`);
   for (const warning of snapshot.warnings) runtime.stdout(`\nnote: ${warning}\n`);
+}
+
+/** A holder's title line, command line, real owner and parent chain; process text escaped for the terminal. */
+export function describeHolder(pid: number, info: ProcessInfo | undefined, platform: 'linux' | 'windows', endpoint: Endpoint | null): string {
+  const lines = [`PID ${pid}  ${safeText(info?.name ?? '?')}${info?.startTime ? `  started ${info.startTime}` : ''}`];
+  if (info?.commandLine) lines.push(`  ${oneLine(safeText(info.commandLine), COMMAND_LINE_MAX)}`);
+  const chain = info?.parentChain ?? [];
+  if (chain.length > 0) lines.push(`  parents: ${chain.map((parent) => `${safeText(parent.name)} (${parent.pid})`).join(' <- ')}`);
+  const owner = classifyOwner(info ?? (pid === 4 ? { pid, name: 'System', commandLine: null, startTime: null, handles: null } : undefined), endpoint, platform);
+  if (owner) {
+    lines.push(`  owner: ${safeText(owner.description)}`);
+    if (owner.stop) lines.push(`  stop it with: ${safeText(owner.stop)}`);
+  } else if (info?.unit) {
+    lines.push(`  unit: ${safeText(info.unit)}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** Long or multi-line command lines (node -e '...') would bury the table. */

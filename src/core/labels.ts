@@ -1,6 +1,7 @@
 // One vocabulary for every printer and the live view: the verdict and its words, how a range, an
 // address and a protocol are written. A word is chosen here once; commands and the TUI only use it.
 import type { Family, Protocol } from './model.js';
+import { escapeControl } from './terminal.js';
 
 /** The three-level judgement of a range (and of a whole diagnosis), mildest first. */
 export const VERDICTS = ['ok', 'warning', 'exhausted'] as const;
@@ -73,15 +74,7 @@ export function rangeSetCommand(start: number, count: number, only: { protocol?:
   return `porttop range set --start ${start} --num ${count}${only.protocol ? ` --proto ${only.protocol}` : ''}${only.family ? ` --family ${only.family}` : ''}`;
 }
 
-/**
- * Text from a process (name, command line), safe to show a person: control characters (C0, DEL, C1)
- * become \xNN, so a name cannot move the cursor or recolour the terminal. --json keeps the text exact.
- */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-/** A command line on one line: runs of blanks (newlines, tabs) as one space, then printable. */
+/** A command line on one line: runs of blanks (newlines, tabs) as one space, control characters escaped. */
 export function commandLineText(commandLine: string): string {
-  return printable(commandLine.replace(/\s+/g, ' ').trim());
+  return escapeControl(commandLine.replace(/\s+/g, ' ').trim());
 }

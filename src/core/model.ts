@@ -41,8 +41,27 @@ export interface Endpoint {
   remotePort: number | null;
   /** null for UDP */
   state: TcpState | null;
-  /** null when the OS reports no owner (TIME_WAIT) or the owner is hidden from us */
+  /** first holder, kept for compatibility (JSON `pid`); null when no holder is known */
   pid: number | null;
+  /**
+   * every process holding this socket (forked / inherited / passed sockets have several), ascending
+   * PID; [] when the OS reports none (TIME_WAIT) or they are hidden
+   */
+  holders: number[];
+}
+
+/** The container a process runs in, from its cgroup; id is the full 64-hex id. */
+export interface ContainerRef {
+  runtime: 'docker' | 'containerd' | 'cri-o' | 'podman' | 'lxc';
+  id: string;
+}
+
+/** A Windows service hosted by a process (Win32_Service by ProcessId). */
+export interface WindowsService {
+  name: string;
+  displayName: string;
+  state: string | null;
+  acceptStop: boolean | null;
 }
 
 export interface ProcessInfo {
@@ -60,6 +79,17 @@ export interface ProcessInfo {
   parentPid?: number | null;
   /** executable path when known */
   path?: string | null;
+  /** systemd unit from /proc/PID/cgroup, unescaped (nginx.service, session-3.scope) */
+  unit?: string | null;
+  /** the unit is a user's own (under user@UID.service): stopped with `systemctl --user` */
+  userUnit?: boolean;
+  container?: ContainerRef | null;
+  /** Windows services this process hosts (Win32_Service by ProcessId) */
+  services?: WindowsService[];
+  /** ancestors, nearest first, a few levels: [{pid, name}] */
+  parentChain?: { pid: number; name: string }[];
+  /** leads its session (Linux: the shell of a terminal, a daemon after setsid): where `kill --tree` stops */
+  sessionLeader?: boolean;
 }
 
 export interface Snapshot {
@@ -72,6 +102,8 @@ export interface Snapshot {
   warnings: string[];
   /** sockets whose owner exists but may not be seen by this user (run as root / Administrator to see them) */
   hiddenOwners?: number;
+  /** porttop's own ancestors, nearest first (never killed: the shell or script porttop runs in) */
+  porttopAncestors?: number[];
 }
 
 export interface PortRange {

@@ -1,5 +1,5 @@
 // Picking endpoints and processes out of a snapshot: who holds a port, what kill would stop.
-import type { Endpoint, Family, Protocol, Snapshot, TcpState } from './model.js';
+import type { ContainerRef, Endpoint, Family, ProcessInfo, Protocol, Snapshot, TcpState, WindowsService } from './model.js';
 import { portInSpans, type PortSpan } from './validate.js';
 
 /** Endpoints whose local port lies in one of the spans (exact match: 80 never matches 8080). */
@@ -22,7 +22,7 @@ export function filterEndpoints(endpoints: readonly Endpoint[], filter: Endpoint
       (filter.protocol === undefined || endpoint.protocol === filter.protocol) &&
       (filter.family === undefined || endpoint.family === filter.family) &&
       (filter.state === undefined || endpoint.state === filter.state) &&
-      (filter.pid === undefined || endpoint.pid === filter.pid) &&
+      (filter.pid === undefined || endpoint.holders.includes(filter.pid)) &&
       (filter.port === undefined || endpoint.localPort === filter.port || endpoint.remotePort === filter.port),
   );
 }
@@ -32,40 +32,76 @@ export function holdsPort(endpoint: Endpoint): boolean {
   return endpoint.protocol === 'udp' || endpoint.state === 'LISTEN' || endpoint.state === 'BOUND';
 }
 
-/** PIDs `porttop kill` would stop for these ports, in order of first appearance. */
+/** PIDs `porttop kill` would stop for these ports: every holder, in order of first appearance. */
 export function killCandidatePids(endpoints: readonly Endpoint[], spans: readonly PortSpan[], allStates: boolean): number[] {
   const pids = new Set<number>();
   for (const endpoint of endpointsOnPorts(endpoints, spans)) {
-    if (endpoint.pid === null) continue;
-    if (allStates || holdsPort(endpoint)) pids.add(endpoint.pid);
+    if (allStates || holdsPort(endpoint)) for (const pid of endpoint.holders) pids.add(pid);
   }
   return [...pids];
 }
 
 export interface OwnerGroup {
-  pid: number | null;
+  /** the processes that hold every endpoint of the group, ascending; [] for the unowned group */
+  holders: number[];
   endpoints: Endpoint[];
 }
 
-/** Groups endpoints by owner; the unowned group (pid null) comes last. */
+/** Groups endpoints by their set of holders (one process, or the several sharing a socket); the unowned group comes last. */
 export function groupByOwner(endpoints: readonly Endpoint[]): OwnerGroup[] {
-  const groups = new Map<number | null, Endpoint[]>();
+  const groups = new Map<string, OwnerGroup>();
   for (const endpoint of endpoints) {
-    const list = groups.get(endpoint.pid);
-    if (list) list.push(endpoint);
-    else groups.set(endpoint.pid, [endpoint]);
+    const key = endpoint.holders.join(',');
+    const group = groups.get(key);
+    if (group) group.endpoints.push(endpoint);
+    else groups.set(key, { holders: endpoint.holders, endpoints: [endpoint] });
   }
-  return [...groups.entries()]
-    .map(([pid, list]) => ({ pid, endpoints: list }))
-    .sort((a, b) => (a.pid === null ? 1 : b.pid === null ? -1 : a.pid - b.pid));
+  return [...groups.values()].sort((a, b) => {
+    if (a.holders.length === 0) return b.holders.length === 0 ? 0 : 1;
+    if (b.holders.length === 0) return -1;
+    return a.holders[0]! - b.holders[0]! || a.holders.length - b.holders.length;
+  });
 }
 
-/** Endpoint plus its owner's name: the shape of `who --json` and `list --json`. */
-export interface OwnedEndpoint extends Endpoint {
+/** One holder of an endpoint as `who --json` and `list --json` show it. */
+export interface HolderJson {
+  pid: number;
   processName: string | null;
+  commandLine: string | null;
+  startTime: string | null;
+  unit: string | null;
+  container: ContainerRef | null;
+  services: WindowsService[];
+  parentChain: { pid: number; name: string }[];
+}
+
+/** Endpoint plus its owners: the shape of `who --json` and `list --json` (pid/processName: the first holder). */
+export interface OwnedEndpoint extends Omit<Endpoint, 'holders'> {
+  processName: string | null;
+  holders: HolderJson[];
+}
+
+export function holderJson(pid: number, info: ProcessInfo | undefined): HolderJson {
+  return {
+    pid,
+    processName: info?.name ?? null,
+    commandLine: info?.commandLine ?? null,
+    startTime: info?.startTime ?? null,
+    unit: info?.unit ?? null,
+    container: info?.container ?? null,
+    services: info?.services ?? [],
+    parentChain: info?.parentChain ?? [],
+  };
 }
 
 export function withProcessNames(endpoints: readonly Endpoint[], snapshot: Pick<Snapshot, 'processes'>): OwnedEndpoint[] {
+  // list --json may hold 30k endpoints of a few hundred processes: build each holder once
+  const cache = new Map<number, HolderJson>();
+  const holderOf = (pid: number): HolderJson => {
+    let holder = cache.get(pid);
+    if (!holder) cache.set(pid, (holder = holderJson(pid, snapshot.processes.get(pid))));
+    return holder;
+  };
   return endpoints.map((endpoint) => ({
     protocol: endpoint.protocol,
     family: endpoint.family,
@@ -76,5 +112,6 @@ export function withProcessNames(endpoints: readonly Endpoint[], snapshot: Pick<
     state: endpoint.state,
     pid: endpoint.pid,
     processName: endpoint.pid === null ? null : (snapshot.processes.get(endpoint.pid)?.name ?? null),
+    holders: endpoint.holders.map(holderOf),
   }));
 }

@@ -327,7 +327,11 @@ export function tallySnapshot(snapshot: Snapshot, ranges: readonly PortRange[]):
       if (state !== 'TIME_WAIT') unowned.add(endpoint, inRange);
       continue;
     }
-    processTally(processes, pid).add(endpoint, inRange, destination);
+    // a shared socket (forked, inherited, passed) counts for every process holding it; who is behind a
+    // destination or a listening port (for the TIME_WAIT inference) is its first holder, so a
+    // pre-forked server's workers sharing one listener still name one process
+    for (const holder of endpoint.holders) if (holder !== 0) processTally(processes, holder).add(endpoint, inRange, destination);
+    if (endpoint.holders.length === 0) processTally(processes, pid).add(endpoint, inRange, destination);
     if (state === 'LISTEN') noteOwner(listenerOwners, pair * 65536 + endpoint.localPort, pid);
     else if (destination && state !== 'TIME_WAIT' && destination.owner !== pid) noteClient(destination, pid);
   }

@@ -224,15 +224,39 @@ export function parseOutFile(value: unknown): { path: string; format: OutFormat 
   return { path, format: match[1]!.toLowerCase() as OutFormat };
 }
 
-/** POSIX signal names porttop accepts for `kill --signal`, with or without the SIG prefix. */
+/** Linux signal numbers (as kill(1) takes them) to names; the names porttop accepts for `kill --signal`. */
+export const SIGNAL_NUMBERS: Readonly<Record<number, string>> = {
+  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 6: 'SIGABRT', 9: 'SIGKILL', 10: 'SIGUSR1', 12: 'SIGUSR2', 13: 'SIGPIPE',
+  14: 'SIGALRM', 15: 'SIGTERM', 18: 'SIGCONT', 19: 'SIGSTOP', 20: 'SIGTSTP', 21: 'SIGTTIN', 22: 'SIGTTOU', 28: 'SIGWINCH',
+};
+
 export const SIGNAL_NAMES = [
   'SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGSTOP', 'SIGCONT', 'SIGABRT',
+  'SIGPIPE', 'SIGALRM', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGWINCH',
 ] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
+/** `TERM`, `SIGTERM`, `sigterm` or `15` -> SIGTERM. */
 export function parseSignal(value: unknown): SignalName {
   const text = String(value ?? '').trim().toUpperCase();
-  const name = text.startsWith('SIG') ? text : `SIG${text}`;
-  if ((SIGNAL_NAMES as readonly string[]).includes(name)) return name as SignalName;
-  throw new UsageError(`invalid --signal '${String(value)}': expected one of ${SIGNAL_NAMES.join(', ')}`);
+  const number = parseWholeNumber(text);
+  const name = number !== null ? SIGNAL_NUMBERS[number] : text.startsWith('SIG') ? text : `SIG${text}`;
+  if (name !== undefined && (SIGNAL_NAMES as readonly string[]).includes(name)) return name as SignalName;
+  throw new UsageError(
+    `invalid --signal '${String(value)}': expected a name (${SIGNAL_NAMES.map((signal) => signal.slice(3)).join(', ')}) or its number (${Object.keys(SIGNAL_NUMBERS).join(', ')})`,
+  );
+}
+
+/**
+ * yargs reads `--force=maybe` as false and runs on: a flag that takes no value must refuse one.
+ * `raw` is the command line as given; only `--name=value` spellings can carry a value for a boolean.
+ */
+export function rejectFlagValues(raw: readonly string[], flags: readonly string[]): void {
+  for (const argument of raw) {
+    if (argument === '--') return;
+    const match = /^--([^=]+)=(.*)$/s.exec(argument);
+    if (!match || !flags.includes(match[1]!)) continue;
+    if (match[2] === 'true' || match[2] === 'false') continue;
+    throw new UsageError(`invalid --${match[1]} '${match[2]}': --${match[1]} is a flag and takes no value`);
+  }
 }

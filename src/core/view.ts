@@ -53,7 +53,7 @@ export function parseViewFilter(text: string): ViewFilter | null {
 export function pidsOnPort(endpoints: readonly Endpoint[], port: number): Set<number> {
   const pids = new Set<number>();
   for (const endpoint of endpoints) {
-    if (endpoint.pid !== null && (endpoint.localPort === port || endpoint.remotePort === port)) pids.add(endpoint.pid);
+    if (endpoint.localPort === port || endpoint.remotePort === port) for (const pid of endpoint.holders) pids.add(pid);
   }
   return pids;
 }
@@ -82,7 +82,7 @@ const STATE_ORDER: Record<TcpState | 'UDP', number> = {
 
 /** The process's endpoints, listeners first, then by local port: what a person looks for first. */
 export function endpointsOfProcess(endpoints: readonly Endpoint[], pid: number): Endpoint[] {
-  const own = endpoints.filter((endpoint) => endpoint.pid === pid);
+  const own = endpoints.filter((endpoint) => endpoint.holders.includes(pid));
   const rank = (endpoint: Endpoint) => STATE_ORDER[endpoint.state ?? 'UDP'];
   return own.sort((a, b) => rank(a) - rank(b) || a.localPort - b.localPort || (a.remotePort ?? 0) - (b.remotePort ?? 0));
 }

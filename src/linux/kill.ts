@@ -1,5 +1,6 @@
 // Stopping a process on Linux: verify it is the same process, SIGTERM, poll with backoff, SIGKILL.
 import type { KillOptions, KillResult, KillTarget } from '../core/model.js';
+import { isEndingSignal } from '../core/killplan.js';
 import { protectionReason } from '../core/protect.js';
 
 export interface RunningProcess {
@@ -10,15 +11,13 @@ export interface RunningProcess {
 }
 
 export type Identify = (pid: number) => RunningProcess | null;
-
-/** Signals after which we wait for the process to end; others are just delivered. */
-const TERMINATING_SIGNALS = new Set(['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGABRT']);
 /** How long SIGKILL may take to be acted on before we call the process a survivor. */
 const SIGKILL_GRACE_MS = 2000;
 const FIRST_POLL_MS = 5;
 const MAX_POLL_MS = 200;
 
-export async function killLinuxProcess(target: KillTarget, options: KillOptions, identify: Identify): Promise<KillResult> {
+/** `ancestors`: porttop's own ancestors, never signalled (the shell or script it runs in). */
+export async function killLinuxProcess(target: KillTarget, options: KillOptions, identify: Identify, ancestors: readonly number[] = []): Promise<KillResult> {
   const signals: string[] = [];
   const result = (outcome: KillResult['outcome'], message: string): KillResult => ({
     pid: target.pid,
@@ -32,6 +31,7 @@ export async function killLinuxProcess(target: KillTarget, options: KillOptions,
     platform: 'linux',
     selfPid: process.pid,
     parentPid: process.ppid,
+    ancestors,
     allowCritical: options.allowCritical,
   });
   if (refusal) return result('refused', `refused: ${refusal}`);
@@ -58,7 +58,8 @@ export async function killLinuxProcess(target: KillTarget, options: KillOptions,
   const first = options.force ? 'SIGKILL' : options.signal;
   const early = send(first);
   if (early) return early;
-  if (!TERMINATING_SIGNALS.has(first)) return result('signalled', `sent ${first}`);
+  // HUP, USR1, CONT, STOP, WINCH...: delivered once, never escalated (a reload is not a failed stop)
+  if (!isEndingSignal(first)) return result('signalled', `sent ${first} once (a signal that need not end a process: not escalated)`);
 
   if (await waitUntilGone(isSame, first === 'SIGKILL' ? SIGKILL_GRACE_MS : options.timeoutMs)) {
     return result('stopped', `stopped by ${first}`);

@@ -87,11 +87,36 @@ export function parseProcNet(
       remotePort: hasPeer ? remotePort : null,
       state,
       pid: null,
+      holders: [],
       inode,
     });
     lineStart = lineEnd + 1;
   }
   return into;
+}
+
+/**
+ * Drops rows listed twice. The kernel hands a large table out in chunks and sockets that come and go
+ * between two chunks shift the rest, so one snapshot may list a socket twice (370 duplicates in 15,505
+ * rows under churn). A socket is its inode where it has one, else its 4-tuple and state.
+ */
+export function dedupeEndpoints(endpoints: ProcEndpoint[]): ProcEndpoint[] {
+  const seenInodes = new Set<number>();
+  const seenTuples = new Set<string>();
+  let kept = 0;
+  for (const endpoint of endpoints) {
+    if (endpoint.inode !== 0) {
+      if (seenInodes.has(endpoint.inode)) continue;
+      seenInodes.add(endpoint.inode);
+    } else {
+      const key = `${endpoint.protocol}${endpoint.family}|${endpoint.localAddress}|${endpoint.localPort}|${endpoint.remoteAddress}|${endpoint.remotePort}|${endpoint.state}`;
+      if (seenTuples.has(key)) continue;
+      seenTuples.add(key);
+    }
+    endpoints[kept++] = endpoint;
+  }
+  endpoints.length = kept;
+  return endpoints;
 }
 
 /** Value of one hex digit's character code, or -1. */

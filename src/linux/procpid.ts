@@ -6,8 +6,12 @@ export interface PidStat {
   /** one-letter state: R, S, D, Z, T ... */
   state: string;
   parentPid: number;
+  /** session id (field 6): the process leads its session when it equals the PID */
+  session: number;
   /** start time in clock ticks after boot (field 22) */
   startTicks: number;
+  /** live threads (field 20); a zombie leader with threads left is still running */
+  numThreads: number;
 }
 
 /** Splits on the last ") " so that names like `(sd-pam)` or `a b) c` parse (as bottom does). */
@@ -19,9 +23,11 @@ export function parsePidStat(text: string): PidStat | null {
   // fields[0] is field 3 (state); field 22 (starttime) is fields[19]
   const state = fields[0];
   const parentPid = Number(fields[1]);
+  const session = Number(fields[3]);
+  const numThreads = Number(fields[17]);
   const startTicks = Number(fields[19]);
   if (!state || !Number.isFinite(parentPid) || !Number.isFinite(startTicks)) return null;
-  return { name: text.slice(open + 1, close), state, parentPid, startTicks };
+  return { name: text.slice(open + 1, close), state, parentPid, session: Number.isFinite(session) ? session : 0, startTicks, numThreads: Number.isFinite(numThreads) ? numThreads : 1 };
 }
 
 /** NUL-separated argv to one line; empty for kernel threads and zombies. */

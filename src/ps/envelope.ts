@@ -95,7 +95,7 @@ function toEndpoint(protocol: Protocol, value: unknown, warnings: string[]): End
   const family = familyOf(value, localAddress);
   const pid = ownerPid(value.pid);
   if (protocol === 'udp') {
-    return { protocol, family, localAddress, localPort, remoteAddress: null, remotePort: null, state: null, pid };
+    return { protocol, family, localAddress, localPort, remoteAddress: null, remotePort: null, state: null, pid, holders: pid === null ? [] : [pid] };
   }
   const state = typeof value.state === 'string' ? value.state : '';
   if (!isTcpState(state)) {
@@ -113,6 +113,7 @@ function toEndpoint(protocol: Protocol, value: unknown, warnings: string[]): End
     remotePort: hasPeer ? remotePort : null,
     state,
     pid,
+    holders: pid === null ? [] : [pid],
   };
 }
 

@@ -15,7 +15,9 @@ import { clock, fit, layoutTable, SUSPECT_MARK } from './draw.js';
 import { Header, headerShape } from './Header.js';
 import { HelpScreen } from './HelpScreen.js';
 import { CONFIRM_HINTS, DETAIL_HINTS, keyHintLine, LIST_HINTS } from './keys.js';
-import { killOptions, openKillDialog } from './killDialog.js';
+import { killOptions, openKillDialog, targetsOf } from './killDialog.js';
+import { planKill, portOutcomes, type KillPlan, type PortOutcome } from '../core/killplan.js';
+import { holdsPort } from '../core/select.js';
 import { KillDialogView } from './KillDialogView.js';
 import { ProcessTable } from './ProcessTable.js';
 import { useKeys } from './useKeys.js';
@@ -107,11 +109,31 @@ export function App(props: AppProps) {
     detailPageSize: detailRows(mainHeight),
     detailCount: (pid) => (pid === detailPid ? detailEndpoints.length : 0),
     killDialogFor: (row, force) => {
-      const info = analysis?.snapshot.processes.get(row.pid);
-      const own = analysis?.snapshot.endpoints.filter((endpoint) => endpoint.pid === row.pid) ?? [];
+      const snapshot = analysis?.snapshot;
+      const info = snapshot?.processes.get(row.pid);
+      const own = snapshot?.endpoints.filter((endpoint) => endpoint.holders.includes(row.pid)) ?? [];
+      const ports = portsToName(own);
+      const heldPorts = [...new Set(own.filter(holdsPort).map((endpoint) => endpoint.localPort))].sort((a, b) => a - b);
+      const protection = {
+        platform: backend.platform,
+        selfPid: props.selfPid ?? process.pid,
+        parentPid: props.parentPid ?? process.ppid,
+        ancestors: snapshot?.porttopAncestors ?? [],
+      };
+      // the other holders of its listening sockets: stopping only this one would leave the port taken
+      const plan = snapshot ? planKill(snapshot, heldPorts.map((port) => ({ from: port, to: port })), { allStates: false, protection: { ...protection, allowCritical: false } }) : null;
+      const also = plan?.candidates.filter((candidate) => candidate.pid !== row.pid) ?? [];
       return openKillDialog(
-        { target: { pid: row.pid, name: info?.name ?? row.processName, startTime: info?.startTime ?? null }, ports: portsToName(own), force },
-        { platform: backend.platform, selfPid: props.selfPid ?? process.pid, parentPid: props.parentPid ?? process.ppid },
+        {
+          target: { pid: row.pid, name: info?.name ?? row.processName, startTime: info?.startTime ?? null },
+          ports,
+          force,
+          commandLine: info?.commandLine ?? null,
+          services: info?.services,
+          also,
+          heldPorts,
+        },
+        protection,
       );
     },
   };
@@ -131,10 +153,28 @@ export function App(props: AppProps) {
   const { killDialog } = state;
   useEffect(() => {
     if (killDialog.phase !== 'working') return;
-    backend.kill(killDialog.target, killOptions(killDialog.force)).then(
-      (result) => {
-        dispatch({ type: 'killDone', result });
-        if (result.outcome === 'stopped' || result.outcome === 'gone') void refreshNow();
+    const options = killOptions(killDialog.force);
+    const dialog = killDialog;
+    void (async () => {
+      const [result, ...others] = await Promise.all(targetsOf(dialog).map((target) => backend.kill(target, options)));
+      const stopped = new Set([result!, ...others].filter((one) => one.outcome === 'stopped' || one.outcome === 'gone').map((one) => one.pid));
+      // the proof: look at the ports again and say whether they are free
+      let portsAfter: PortOutcome[] | null = null;
+      const held = dialog.heldPorts ?? [];
+      if (stopped.size > 0 && held.length > 0) {
+        const spans = held.map((port) => ({ from: port, to: port }));
+        const plan: KillPlan = {
+          ports: held.map((port) => ({ port, holders: [dialog.target.pid], hidden: 0, connections: 0, unowned: 0 })),
+          candidates: dialog.also ?? [],
+        };
+        const after = await backend.snapshot({ localPorts: new Set(held) });
+        portsAfter = portOutcomes(plan, after, spans, false, stopped);
+      }
+      return { result: result!, others, portsAfter, stopped };
+    })().then(
+      ({ result, others, portsAfter, stopped }) => {
+        dispatch({ type: 'killDone', result, others, portsAfter });
+        if (stopped.size > 0) void refreshNow();
       },
       (failure: unknown) => dispatch({ type: 'killFailed', error: failure }),
     );
@@ -144,13 +184,15 @@ export function App(props: AppProps) {
 
   let main: React.ReactNode;
   if (killDialog.phase !== 'closed') {
-    main = <KillDialogView dialog={killDialog} platform={backend.platform} />;
+    main = <KillDialogView dialog={killDialog} platform={backend.platform} commandWidth={Math.max(10, size.columns - 40)} />;
   } else if (state.overlay.kind === 'detail' && analysis) {
     const lastOffset = Math.max(0, detailEndpoints.length - detailRows(mainHeight));
     main = (
       <DetailPane
         pid={state.overlay.pid}
         info={analysis.snapshot.processes.get(state.overlay.pid)}
+        processes={analysis.snapshot.processes}
+        platform={backend.platform}
         endpoints={detailEndpoints}
         offset={Math.min(state.overlay.offset, lastOffset)}
         height={mainHeight}

@@ -1,7 +1,8 @@
 // Text drawing for the view: gauges, sparklines and the process table's columns. Pure string work,
 // so the layout at 80 columns is unit-tested without rendering.
+import { escapeControl } from '../core/terminal.js';
 import type { ProcessRow, SortKey } from '../core/aggregate.js';
-import { commandLineText, ELLIPSIS, printable } from '../core/labels.js';
+import { commandLineText, ELLIPSIS } from '../core/labels.js';
 
 export const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
 
@@ -34,8 +35,10 @@ export function formatSeconds(seconds: number): string {
 }
 
 /** Cuts text to a width, marking the cut with the one ellipsis mark (htop marks nothing; a cut name must not look whole). */
-export function fit(text: string, width: number): string {
+export function fit(raw: string, width: number): string {
   if (width <= 0) return '';
+  // every line of the view goes through here: process text must not reach the terminal raw
+  const text = escapeControl(raw);
   if (text.length <= width) return text;
   return width === 1 ? ELLIPSIS : `${text.slice(0, width - 1)}${ELLIPSIS}`;
 }
@@ -126,7 +129,7 @@ export function layoutTable(rows: readonly ProcessRow[], width: number, sortKey:
       compose(
         selected ? '>' : ' ',
         String(row.pid),
-        printable(row.processName),
+        row.processName,
         NUMBER_COLUMNS.map((column) => column.value(row)),
         row.commandLine === null ? '-' : commandLineText(row.commandLine),
       ),

@@ -1,6 +1,9 @@
 // The kill dialog as a union of its phases (bottom's closed | confirm | error, plus working and
 // result), and the pure steps between them. The component only draws the phase it is given.
-import type { KillOptions, KillResult, KillTarget } from '../core/model.js';
+// The dialog stops every process that holds the selected process's listening sockets (a forked server
+// shares them), and its result says whether the ports are free afterwards.
+import type { KillCandidate, PortOutcome } from '../core/killplan.js';
+import type { KillOptions, KillResult, KillTarget, WindowsService } from '../core/model.js';
 import { protectionReason, type ProtectionContext } from '../core/protect.js';
 
 interface Subject {
@@ -8,13 +11,21 @@ interface Subject {
   /** the ports it holds, named in the question so the user sees what they stop */
   ports: number[];
   force: boolean;
+  /** the target's command line, shown so five `node` processes can be told apart */
+  commandLine?: string | null;
+  /** Windows services the target hosts: it is refused, and the dialog names Stop-Service instead */
+  services?: WindowsService[];
+  /** the other processes holding the same listening sockets: stopped too, or the port stays taken */
+  also?: KillCandidate[];
+  /** the ports it held (listening, bound, UDP): looked at again after the stop */
+  heldPorts?: number[];
 }
 
 export type KillDialog =
   | { phase: 'closed' }
   | ({ phase: 'confirm' } & Subject)
   | ({ phase: 'working' } & Subject)
-  | ({ phase: 'result' } & Subject & { result: KillResult })
+  | ({ phase: 'result' } & Subject & { result: KillResult; others: KillResult[]; portsAfter: PortOutcome[] | null })
   | ({ phase: 'error' } & Subject & { message: string });
 
 export const CLOSED: KillDialog = { phase: 'closed' };
@@ -23,11 +34,12 @@ export const CLOSED: KillDialog = { phase: 'closed' };
 export const KILL_TIMEOUT_SECONDS = 3;
 
 /**
- * Opening the dialog: a protected process (PID 1, porttop itself, its parent, Windows' critical
- * processes) goes straight to an error, so nobody is asked to confirm what will be refused anyway.
+ * Opening the dialog: a protected process (PID 1, porttop itself, its ancestors, Windows' critical
+ * processes and service hosts) goes straight to an error, so nobody is asked to confirm what will be
+ * refused anyway.
  */
 export function openKillDialog(subject: Subject, context: Omit<ProtectionContext, 'allowCritical'>): KillDialog {
-  const refusal = protectionReason(subject.target.pid, subject.target.name, { ...context, allowCritical: false });
+  const refusal = protectionReason(subject.target.pid, subject.target.name, { ...context, allowCritical: false }, { services: subject.services });
   if (refusal) return { phase: 'error', ...subject, message: `refused: ${refusal}` };
   return { phase: 'confirm', ...subject };
 }
@@ -38,16 +50,25 @@ export function killOptions(force: boolean): KillOptions {
 
 const FAILED: ReadonlySet<KillResult['outcome']> = new Set(['refused', 'not-permitted', 'survived']);
 
+function subjectOf(dialog: KillDialog & Subject): Subject {
+  const { target, ports, force, commandLine, services, also, heldPorts } = dialog;
+  return { target, ports, force, commandLine, services, also, heldPorts };
+}
+
+/** The processes the dialog will signal: the target and every other holder that is not refused. */
+export function targetsOf(dialog: Subject): KillTarget[] {
+  return [dialog.target, ...(dialog.also ?? []).filter((other) => other.refusal === null).map((other) => ({ pid: other.pid, name: other.name, startTime: other.startTime }))];
+}
+
 /** What the backend answered: a stop (or "already gone") is a result, a refusal or EPERM an error. */
-export function afterKill(dialog: KillDialog & Subject, result: KillResult): KillDialog {
-  const subject = { target: dialog.target, ports: dialog.ports, force: dialog.force };
+export function afterKill(dialog: KillDialog & Subject, result: KillResult, others: KillResult[] = [], portsAfter: PortOutcome[] | null = null): KillDialog {
+  const subject = subjectOf(dialog);
   if (FAILED.has(result.outcome)) return { phase: 'error', ...subject, message: describeFailure(result) };
-  return { phase: 'result', ...subject, result };
+  return { phase: 'result', ...subject, result, others, portsAfter };
 }
 
 export function afterKillError(dialog: KillDialog & Subject, error: unknown): KillDialog {
-  const subject = { target: dialog.target, ports: dialog.ports, force: dialog.force };
-  return { phase: 'error', ...subject, message: error instanceof Error ? error.message : String(error) };
+  return { phase: 'error', ...subjectOf(dialog), message: error instanceof Error ? error.message : String(error) };
 }
 
 function describeFailure(result: KillResult): string {
@@ -66,4 +87,12 @@ export function describePorts(ports: readonly number[], shown = 6): string {
   if (ports.length === 0) return 'none';
   const listed = ports.slice(0, shown).join(', ');
   return ports.length > shown ? `${listed} and ${ports.length - shown} more` : listed;
+}
+
+/** "port 8080 is free" / "port 8080 is still held by PID 4121 node": the proof after the stop. */
+export function describePortAfter(outcome: PortOutcome): string {
+  if (outcome.status === 'free') return `port ${outcome.port} is free`;
+  if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user (run as root/Administrator)`;
+  const holders = outcome.holders.map((holder) => `PID ${holder.pid} ${holder.processName}${holder.restartedBy ? ` (restarted by PID ${holder.restartedBy.pid} ${holder.restartedBy.name})` : ''}`);
+  return `port ${outcome.port} is still held by ${holders.join(', ')}`;
 }

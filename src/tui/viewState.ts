@@ -4,6 +4,7 @@
 // reach the list's stale handler before React re-rendered. A reducer sees every key against the
 // state the previous key left, and the mode in that state decides which bindings apply, so the list
 // is muted while a dialog is open by construction.
+import type { PortOutcome } from '../core/killplan.js';
 import type { ProcessRow, SortKey } from '../core/aggregate.js';
 import type { KillResult } from '../core/model.js';
 import { clampIndex, indexOfSelection, moveIndex, nextSortKey, stepInterval, type Move } from './navigation.js';
@@ -53,7 +54,7 @@ export interface KeyContext {
 
 export type ViewAction =
   | { type: 'key'; keyName: string; raw: string }
-  | { type: 'killDone'; result: KillResult }
+  | { type: 'killDone'; result: KillResult; others?: KillResult[]; portsAfter?: PortOutcome[] | null }
   | { type: 'killFailed'; error: unknown }
   /**
    * The selected process left the list: the row now under the cursor becomes the selection, unless
@@ -66,7 +67,7 @@ const MOVES: Partial<Record<string, Move>> = { up: 'up', down: 'down', pageUp: '
 export function reduceView(state: ViewState, action: ViewAction, context: KeyContext): ViewState {
   switch (action.type) {
     case 'killDone':
-      return state.killDialog.phase === 'working' ? { ...state, killDialog: afterKill(state.killDialog, action.result) } : state;
+      return state.killDialog.phase === 'working' ? { ...state, killDialog: afterKill(state.killDialog, action.result, action.others, action.portsAfter) } : state;
     case 'killFailed':
       return state.killDialog.phase === 'working' ? { ...state, killDialog: afterKillError(state.killDialog, action.error) } : state;
     case 'pin':

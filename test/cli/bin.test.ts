@@ -27,9 +27,12 @@ describe('porttop bin end to end', { skip: !canRun && 'needs root and ip netns (
   it('who: exit 0 with the documented JSON fields; 80 never matches 8080', () => {
     const run = bin('who', '18080', '--json');
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(JSON.parse(run.stdout), [
+    const rows = JSON.parse(run.stdout) as Array<Record<string, unknown> & { holders: Array<Record<string, unknown>> }>;
+    assert.deepEqual(rows.map(({ holders, ...row }) => row), [
       { protocol: 'tcp', family: 'ipv4', localAddress: '127.0.0.1', localPort: 18080, remoteAddress: null, remotePort: null, state: 'LISTEN', pid: server.pid, processName: 'node' },
     ]);
+    assert.deepEqual(Object.keys(rows[0]!.holders[0]!), ['pid', 'processName', 'commandLine', 'startTime', 'unit', 'container', 'services', 'parentChain']);
+    assert.equal(rows[0]!.holders[0]!.pid, server.pid);
     const prefix = bin('who', '1808', '--json');
     assert.equal(prefix.code, 1);
     assert.deepEqual(JSON.parse(prefix.stdout), []);
@@ -63,7 +66,7 @@ describe('porttop bin end to end', { skip: !canRun && 'needs root and ip netns (
     assert.equal(ranges.length, 4);
   });
 
-  it('kill: exit 3 when the owner is hidden from a non-root user, exit 0 as root, then exit 1', async () => {
+  it('kill: exit 5 when the holder is hidden from a non-root user, exit 0 as root, then exit 1', async () => {
     const victim = await startHolder(
       `import net from 'node:net'; const s = net.createServer().listen(18081, '127.0.0.1', () => ready()); setInterval(() => {}, 1000);`,
       { prefix: ns.prefix },
@@ -71,13 +74,13 @@ describe('porttop bin end to end', { skip: !canRun && 'needs root and ip netns (
     try {
       // nobody cannot even see the owner of a root process's socket: porttop says so instead of "nothing"
       const hidden = runBin(['kill', '18081'], [...ns.prefix, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
-      assert.equal(hidden.code, 3, hidden.stderr);
-      assert.match(hidden.stderr, /^porttop: the process holding port 18081 is hidden from this user: run porttop as root \(sudo\)\n$/);
+      assert.equal(hidden.code, 5, hidden.stderr);
+      assert.match(hidden.stderr, /^port 18081 is still held by a process hidden from this user: run porttop as root \(sudo\)\n/);
       const who = runBin(['who', '18081'], [...ns.prefix, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
       assert.match(who.stdout, /no owning process[\s\S]*owner hidden[\s\S]*note: owners of \d+ sockets hidden: run as root/);
       const run = bin('kill', '18081', '--json');
       assert.equal(run.code, 0, run.stderr);
-      const [report] = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+      const [report] = (JSON.parse(run.stdout) as { processes: Array<Record<string, unknown>> }).processes;
       assert.deepEqual(Object.keys(report!), ['pid', 'processName', 'ports', 'outcome', 'signals', 'message']);
       assert.equal(report!.outcome, 'stopped');
       await victim.exited;

@@ -13,10 +13,10 @@ import { parsePortSpans } from '../../src/core/validate.js';
 
 const tcp = (localPort: number, state: Endpoint['state'], pid: number | null, remotePort: number | null = null): Endpoint => ({
   protocol: 'tcp', family: 'ipv4', localAddress: '127.0.0.1', localPort,
-  remoteAddress: remotePort === null ? null : '127.0.0.1', remotePort, state, pid,
+  remoteAddress: remotePort === null ? null : '127.0.0.1', remotePort, state, pid, holders: pid === null ? [] : [pid],
 });
 const udp = (localPort: number, pid: number | null): Endpoint => ({
-  protocol: 'udp', family: 'ipv6', localAddress: '::', localPort, remoteAddress: null, remotePort: null, state: null, pid,
+  protocol: 'udp', family: 'ipv6', localAddress: '::', localPort, remoteAddress: null, remotePort: null, state: null, pid, holders: pid === null ? [] : [pid],
 });
 const proc = (pid: number, name: string, handles: number | null = 10): ProcessInfo => ({ pid, name, commandLine: null, startTime: null, handles });
 
@@ -56,10 +56,10 @@ describe('selection', () => {
 
   it('groups by owner with the unowned group last, and adds process names', () => {
     const groups = groupByOwner(endpointsOnPorts(endpoints, parsePortSpans(['40002', '8080'])));
-    assert.deepEqual(groups.map((g) => g.pid), [100, null]);
+    assert.deepEqual(groups.map((g) => g.holders), [[100], []]);
     const named = withProcessNames(endpoints.slice(0, 4), snapshot);
     assert.deepEqual(named.map((e) => e.processName), ['server', 'server', 'client', null]);
-    assert.deepEqual(Object.keys(named[0]!), ['protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'pid', 'processName']);
+    assert.deepEqual(Object.keys(named[0]!), ['protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'pid', 'processName', 'holders']);
   });
 
   it('list filters combine; a port filter matches local or remote', () => {

@@ -18,7 +18,7 @@ const row = (pid: number, processName: string): ProcessRow => ({
 });
 
 const endpoint = (pid: number | null, localPort: number, state: Endpoint['state'], remotePort: number | null = null, protocol: 'tcp' | 'udp' = 'tcp'): Endpoint => ({
-  protocol, family: 'ipv4', localAddress: '127.0.0.1', localPort, remoteAddress: remotePort === null ? null : '127.0.0.1', remotePort, state, pid,
+  protocol, family: 'ipv4', localAddress: '127.0.0.1', localPort, remoteAddress: remotePort === null ? null : '127.0.0.1', remotePort, state, pid, holders: pid === null ? [] : [pid],
 });
 
 test('parseViewFilter tells a port, a number and a name apart, and an empty filter is none', () => {

@@ -19,11 +19,12 @@ export function tcp(
     remotePort: remote ? remote[1] : null,
     state,
     pid,
+    holders: pid === null ? [] : [pid],
   };
 }
 
 export function udp(localPort: number, pid: number | null, localAddress = '0.0.0.0'): Endpoint {
-  return { protocol: 'udp', family: 'ipv4', localAddress, localPort, remoteAddress: null, remotePort: null, state: null, pid };
+  return { protocol: 'udp', family: 'ipv4', localAddress, localPort, remoteAddress: null, remotePort: null, state: null, pid, holders: pid === null ? [] : [pid] };
 }
 
 /** `count` sockets from consecutive local ports starting at `firstPort`, all toward one destination. */

@@ -68,7 +68,10 @@ describe('LinuxBackend table reading over a crafted /proc tree larger than its b
       const snapshot = await backend.snapshot();
       const expected = plain();
       for (const endpoint of expected) {
-        if (endpoint.inode === 1001 || endpoint.inode === 900005) endpoint.pid = 10;
+        if (endpoint.inode === 1001 || endpoint.inode === 900005) {
+          endpoint.pid = 10;
+          endpoint.holders = [10];
+        }
       }
       assert.equal(snapshot.endpoints.length, LINES + 2000);
       assert.deepEqual(snapshot.endpoints, expected);

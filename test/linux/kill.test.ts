@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import type { KillReport } from '../../src/commands/kill.js';
+import type { KillJson } from '../../src/commands/kill.js';
 import type { KillOptions } from '../../src/core/model.js';
 import { LinuxBackend } from '../../src/linux/backend.js';
 import { startHolder } from '../helpers/children.js';
@@ -33,11 +33,13 @@ describe('porttop kill', { skip: process.platform !== 'linux' && 'needs Linux' }
     try {
       const run = await runCli(['kill', String(child.data), '--json']);
       assert.equal(run.code, 0, run.stderr);
-      const [report] = JSON.parse(run.stdout) as KillReport[];
+      const json = JSON.parse(run.stdout) as KillJson;
+      const [report] = json.processes;
       assert.deepEqual(
         { pid: report!.pid, name: report!.processName, ports: report!.ports, outcome: report!.outcome, signals: report!.signals },
         { pid: child.pid, name: 'node', ports: [child.data], outcome: 'stopped', signals: ['SIGTERM'] },
       );
+      assert.deepEqual(json.ports.map((port) => [port.port, port.found.holders, port.after?.status]), [[child.data, [child.pid], 'free']]);
       await child.exited;
       assert.equal(child.child.signalCode, 'SIGTERM');
     } finally {
@@ -51,6 +53,7 @@ describe('porttop kill', { skip: process.platform !== 'linux' && 'needs Linux' }
       const run = await runCli(['kill', String(child.data), '--timeout', '0.3']);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, new RegExp(`PID ${child.pid} node \\(port ${child.data}\\): ignored SIGTERM for 0.3 s; stopped by SIGKILL`));
+      assert.match(run.stdout, new RegExp(`^port ${child.data} is free$`, 'm'));
       await child.exited;
       assert.equal(child.child.signalCode, 'SIGKILL');
     } finally {
@@ -65,8 +68,8 @@ describe('porttop kill', { skip: process.platform !== 'linux' && 'needs Linux' }
       assert.equal(dry.code, 0);
       assert.match(dry.stdout, /would stop it/);
       assert.ok(alive(child.pid));
-      const forced = JSON.parse((await runCli(['kill', String(child.data), '--force', '--json'])).stdout) as KillReport[];
-      assert.deepEqual(forced[0]!.signals, ['SIGKILL']);
+      const forced = JSON.parse((await runCli(['kill', String(child.data), '--force', '--json'])).stdout) as KillJson;
+      assert.deepEqual(forced.processes[0]!.signals, ['SIGKILL']);
       await child.exited;
       assert.equal(child.child.signalCode, 'SIGKILL');
     } finally {
@@ -82,7 +85,7 @@ describe('porttop kill', { skip: process.platform !== 'linux' && 'needs Linux' }
     try {
       const run = await runCli(['kill', String(client.data)]);
       assert.equal(run.code, 1);
-      assert.match(run.stdout, /no process listens on or is bound to port .*--all-states/s);
+      assert.match(run.stdout, new RegExp(`^port ${client.data}: 1 connection uses it; add --all-states to stop their owners too$`, 'm'));
       assert.ok(alive(client.pid));
       const all = await runCli(['kill', String(client.data), '--all-states']);
       assert.equal(all.code, 0, all.stderr);
@@ -99,7 +102,7 @@ describe('porttop kill', { skip: process.platform !== 'linux' && 'needs Linux' }
     try {
       const run = await runCli(['kill', String(port), '--json']);
       assert.equal(run.code, 3);
-      const [report] = JSON.parse(run.stdout) as KillReport[];
+      const [report] = (JSON.parse(run.stdout) as KillJson).processes;
       assert.equal(report!.pid, process.pid);
       assert.equal(report!.outcome, 'refused');
       assert.match(report!.message, /porttop itself/);

@@ -1,8 +1,8 @@
-// The fd scan stops once every wanted socket has an owner (what makes `porttop who P` beat ss -p on
-// a busy machine), yet finds the same owners (the lowest PID holding a socket) and, for the full
-// view, still counts every process's fds.
+// The fd scan finds every holder of every wanted socket (forked children share listeners), reads each
+// process's identity with its fd table, falls back to the threads' fd tables when the leader's is empty,
+// and counts every process's fds for the full view.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,50 +10,60 @@ import { scanSocketOwners } from '../../src/linux/owners.js';
 import { parseProcNet } from '../../src/linux/procnet.js';
 import { startHolder } from '../helpers/children.js';
 
+const stat = (pid: number, name: string, state = 'S', threads = 1) =>
+  `${pid} (${name}) ${state} 1 ${pid} ${pid} 0 -1 4194304 140 0 0 0 0 0 0 0 20 0 ${threads} 0 ${1000 + pid} 2990080 413\n`;
+
 describe('scanSocketOwners over a crafted /proc tree', { skip: process.platform !== 'linux' && 'needs Linux (symlinks, procfs layout)' }, () => {
   let root: string;
 
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'porttop-owners-'));
-    const fds = (pid: number, targets: string[]) => {
-      mkdirSync(join(root, String(pid), 'fd'), { recursive: true });
-      targets.forEach((target, index) => symlinkSync(target, join(root, String(pid), 'fd', String(index + 3))));
+    const fds = (dir: string, targets: string[]) => {
+      mkdirSync(join(root, dir, 'fd'), { recursive: true });
+      targets.forEach((target, index) => symlinkSync(target, join(root, dir, 'fd', String(index + 3))));
     };
-    fds(5, ['socket:[999]', '/dev/null']);
-    fds(10, ['/dev/null', 'socket:[100]', 'socket:[101]', 'pipe:[7]']);
-    fds(20, ['socket:[100]']); // a forked child sharing the listener: the lower PID is reported
-    fds(30, ['socket:[102]', 'anon_inode:[eventpoll]']);
+    const proc = (pid: number, targets: string[], name = 'server', state = 'S', threads = 1) => {
+      fds(String(pid), targets);
+      writeFileSync(join(root, String(pid), 'stat'), stat(pid, name, state, threads));
+    };
+    proc(5, ['socket:[999]', '/dev/null']);
+    proc(10, ['/dev/null', 'socket:[100]', 'socket:[101]', 'pipe:[7]']);
+    proc(20, ['socket:[100]', 'socket:[100]']); // a forked child sharing the listener, on two fds
+    proc(30, ['socket:[102]', 'anon_inode:[eventpoll]']);
+    // the main thread exited (Z, 2 threads): only the thread's table shows the socket
+    proc(40, [], 'threaded', 'Z', 2);
+    fds('40/task/41', ['socket:[103]', '/dev/null']);
+    fds('40/task/42', ['socket:[103]', '/dev/null']);
+    mkdirSync(join(root, '50', 'fd'), { recursive: true }); // no stat: exited between readdir and now
+    symlinkSync('socket:[100]', join(root, '50', 'fd', '3'));
     mkdirSync(join(root, 'self'));
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  const scan = (wanted: number[], countAllFds: boolean) => scanSocketOwners({ wanted: new Set(wanted), countAllFds, procRoot: root });
-  const sortedKeys = (map: Map<number, number>) => [...map.keys()].sort((a, b) => a - b);
+  const scan = (wanted: number[]) => scanSocketOwners({ wanted: new Set(wanted), procRoot: root });
 
-  it('stops after the process that held the last wanted socket', async () => {
-    const result = await scan([100], false);
-    assert.deepEqual([...result.ownerByInode], [[100, 10]]);
-    assert.deepEqual(sortedKeys(result.fdCounts), [5, 10], 'PIDs 20 and 30 were not read');
-    assert.equal(result.fdCounts.get(10), 4, "the owner's fd count is complete although the scan stopped inside it");
+  it('keeps every holder of a socket, ascending, each once', async () => {
+    const result = await scan([100, 101, 102]);
+    assert.deepEqual(new Map(result.holdersByInode), new Map([[100, [10, 20]], [101, [10]], [102, [30]]]));
+    assert.deepEqual([...result.identities.keys()].sort((a, b) => a - b), [10, 20, 30]);
+    assert.equal(result.identities.get(20)?.name, 'server');
   });
 
-  it('goes on while a wanted socket is still unowned', async () => {
-    const result = await scan([100, 102], false);
-    assert.deepEqual(new Map(result.ownerByInode), new Map([[100, 10], [102, 30]]));
-    assert.deepEqual(sortedKeys(result.fdCounts), [5, 10, 20, 30]);
+  it('reads the threads\' fd table when the exited leader\'s is empty', async () => {
+    const result = await scan([103]);
+    assert.deepEqual([...result.holdersByInode], [[103, [40]]]);
+    assert.equal(result.fdCounts.get(40), 2, 'the shared table of threads 41 and 42 is counted once');
   });
 
-  it('reads nothing when nothing is wanted, and everything for the full view', async () => {
-    assert.deepEqual(sortedKeys((await scan([], false)).fdCounts), []);
-    const full = await scan([100, 101], true);
-    assert.deepEqual(new Map(full.ownerByInode), new Map([[100, 10], [101, 10]]));
-    assert.deepEqual(new Map(full.fdCounts), new Map([[5, 2], [10, 4], [20, 1], [30, 2]]));
+  it('counts every process\'s fds, wanted or not; a process without stat is skipped', async () => {
+    const result = await scan([]);
+    assert.deepEqual(new Map(result.fdCounts), new Map([[5, 2], [10, 4], [20, 2], [30, 2], [40, 2]]));
+    assert.equal(result.holdersByInode.size, 0);
   });
 
-  it('a socket nobody holds leaves the scan running to the end, with no owner', async () => {
-    const result = await scan([100, 4242], false);
-    assert.deepEqual([...result.ownerByInode], [[100, 10]]);
-    assert.deepEqual(sortedKeys(result.fdCounts), [5, 10, 20, 30]);
+  it('a socket nobody holds has no entry', async () => {
+    const result = await scan([100, 4242]);
+    assert.deepEqual([...result.holdersByInode], [[100, [10, 20]]]);
   });
 });
 
@@ -70,8 +80,8 @@ describe('scanSocketOwners on the real /proc', { skip: process.platform !== 'lin
         new Set([holder.data.port]),
       );
       assert.ok(listener && listener.inode > 0, 'the listener is in /proc/net/tcp');
-      const result = await scanSocketOwners({ wanted: new Set([listener.inode]), countAllFds: false });
-      assert.equal(result.ownerByInode.get(listener.inode), holder.pid);
+      const result = await scanSocketOwners({ wanted: new Set([listener.inode]) });
+      assert.deepEqual(result.holdersByInode.get(listener.inode), [holder.pid]);
       assert.ok(result.fdCounts.has(holder.pid));
     } finally {
       await holder.stop();

@@ -39,6 +39,7 @@ describe('LinuxBackend over a crafted /proc tree', { skip: process.platform !== 
     assert.deepEqual([...snapshot.processes.keys()], [10]);
     assert.deepEqual(snapshot.processes.get(10), {
       pid: 10, name: 'web (v2)', commandLine: 'web --port 8080', startTime: '2025-11-26T04:06:45.000Z', handles: 3, parentPid: 1,
+      parentChain: [], sessionLeader: false, unit: null, container: null,
     });
     assert.deepEqual(snapshot.warnings, [], 'nothing was unreadable, so nothing is reported hidden');
   });

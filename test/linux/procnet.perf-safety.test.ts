@@ -46,7 +46,7 @@ function referenceParse(source: ProcNetSource, littleEndian = true): ProcEndpoin
     into.push({
       protocol, family, localAddress, localPort,
       remoteAddress: hasPeer ? remoteAddress : null, remotePort: hasPeer ? remotePort : null,
-      state, pid: null, inode: Number(inode),
+      state, pid: null, holders: [], inode: Number(inode),
     });
     lineStart = lineEnd + 1;
   }
@@ -99,7 +99,7 @@ describe('parseProcNet (fast) reads text exactly as the original parser', () => 
     const tcp = parseProcNet({ protocol: 'tcp', family: 'ipv4', text: fixture('proc-net-tcp.txt') });
     assert.deepEqual(tcp[0], {
       protocol: 'tcp', family: 'ipv4', localAddress: '127.0.0.1', localPort: 0xb36d, remoteAddress: null, remotePort: null,
-      state: 'LISTEN', pid: null, inode: 25716,
+      state: 'LISTEN', pid: null, holders: [], inode: 25716,
     });
     const timeWait = tcp.find((endpoint) => endpoint.state === 'TIME_WAIT')!;
     assert.equal(timeWait.inode, 0);

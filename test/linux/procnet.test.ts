@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { decodeAddress, formatIpv6, parseProcNet } from '../../src/linux/procnet.js';
+import { decodeAddress, dedupeEndpoints, formatIpv6, parseProcNet, type ProcEndpoint } from '../../src/linux/procnet.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/linux/${name}`, import.meta.url), 'latin1');
 
@@ -12,11 +12,11 @@ describe('parseProcNet on captured /proc/net text', () => {
     assert.equal(endpoints.length, 2);
     assert.deepEqual(endpoints[0], {
       protocol: 'tcp', family: 'ipv4', localAddress: '0.0.0.0', localPort: 2024, remoteAddress: null, remotePort: null,
-      state: 'LISTEN', pid: null, inode: 616,
+      state: 'LISTEN', pid: null, holders: [], inode: 616,
     });
     assert.deepEqual(
       { ...endpoints[1] },
-      { protocol: 'tcp', family: 'ipv4', localAddress: '127.0.0.1', localPort: 41562, remoteAddress: '127.0.0.1', remotePort: 33251, state: 'ESTABLISHED', pid: null, inode: 9618 },
+      { protocol: 'tcp', family: 'ipv4', localAddress: '127.0.0.1', localPort: 41562, remoteAddress: '127.0.0.1', remotePort: 33251, state: 'ESTABLISHED', pid: null, holders: [], inode: 9618 },
     );
   });
 
@@ -82,5 +82,22 @@ describe('address text', () => {
     assert.equal(formatIpv6([0x2001, 0xdb8, 0, 0, 1, 0, 0, 1]), '2001:db8::1:0:0:1');
     assert.equal(formatIpv6([0x2001, 0xdb8, 0, 1, 1, 1, 1, 1]), '2001:db8:0:1:1:1:1:1');
     assert.equal(formatIpv6([0xfe80, 0, 0, 0, 0x2ff, 0xfeff, 0, 1]), 'fe80::2ff:feff:0:1');
+  });
+});
+
+describe('dedupeEndpoints', () => {
+  const row = (inode: number, localPort: number, state: 'LISTEN' | 'TIME_WAIT' | 'ESTABLISHED', remotePort: number | null = null): ProcEndpoint => ({
+    protocol: 'tcp', family: 'ipv4', localAddress: '127.0.0.1', localPort, remoteAddress: remotePort === null ? null : '127.0.0.1',
+    remotePort, state, pid: null, holders: [], inode,
+  });
+
+  it('keeps the first of rows with one inode, and of inode-less rows with one 4-tuple and state', () => {
+    const rows = [
+      row(11, 8080, 'LISTEN'), row(12, 40000, 'ESTABLISHED', 8080), row(11, 8080, 'LISTEN'),
+      row(0, 40001, 'TIME_WAIT', 8080), row(0, 40001, 'TIME_WAIT', 8080), row(0, 40002, 'TIME_WAIT', 8080),
+      row(12, 40000, 'ESTABLISHED', 8080),
+    ];
+    const kept = dedupeEndpoints(rows);
+    assert.deepEqual(kept.map((endpoint) => [endpoint.inode, endpoint.localPort]), [[11, 8080], [12, 40000], [0, 40001], [0, 40002]]);
   });
 });

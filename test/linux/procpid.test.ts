@@ -7,7 +7,7 @@ const TAIL = 'S 5079 5079 1073 0 -1 4194304 140 0 0 0 0 0 0 0 20 0 1 0 31821 299
 
 describe('parsePidStat', () => {
   it('reads name, state, parent and start ticks of a plain process', () => {
-    assert.deepEqual(parsePidStat(`5083 (sleep) ${TAIL}`), { name: 'sleep', state: 'S', parentPid: 5079, startTicks: 31821 });
+    assert.deepEqual(parsePidStat(`5083 (sleep) ${TAIL}`), { name: 'sleep', state: 'S', parentPid: 5079, session: 1073, startTicks: 31821, numThreads: 1 });
   });
 
   it('keeps parentheses that belong to the name: (sd-pam)', () => {

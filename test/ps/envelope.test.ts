@@ -41,8 +41,8 @@ describe('toSnapshot', () => {
     const data = parseEnvelope(fixture('snapshot-ps51-wrapped.json'), 'Get-PortTopSnapshot');
     const snapshot = toSnapshot(data, '2026-01-10T09:00:00.000Z');
     assert.deepEqual(snapshot.endpoints, [
-      { protocol: 'tcp', family: 'ipv4', localAddress: '0.0.0.0', localPort: 8080, remoteAddress: null, remotePort: null, state: 'LISTEN', pid: 4242 },
-      { protocol: 'udp', family: 'ipv4', localAddress: '0.0.0.0', localPort: 500, remoteAddress: null, remotePort: null, state: null, pid: 1024 },
+      { protocol: 'tcp', family: 'ipv4', localAddress: '0.0.0.0', localPort: 8080, remoteAddress: null, remotePort: null, state: 'LISTEN', pid: 4242, holders: [4242] },
+      { protocol: 'udp', family: 'ipv4', localAddress: '0.0.0.0', localPort: 500, remoteAddress: null, remotePort: null, state: null, pid: 1024, holders: [1024] },
     ]);
     assert.deepEqual(snapshot.processes.get(4242), {
       pid: 4242,

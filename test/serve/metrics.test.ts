@@ -14,7 +14,7 @@ import { createExporterMetrics } from '../../src/serve/metrics.js';
 import { sampleValue } from './exporter.js';
 
 function tcp(pid: number | null, localPort: number, remote: [string, number] | null, state: Endpoint['state'], localAddress = '10.0.0.5'): Endpoint {
-  return { protocol: 'tcp', family: 'ipv4', localAddress, localPort, remoteAddress: remote?.[0] ?? null, remotePort: remote?.[1] ?? null, state, pid };
+  return { protocol: 'tcp', family: 'ipv4', localAddress, localPort, remoteAddress: remote?.[0] ?? null, remotePort: remote?.[1] ?? null, state, pid, holders: pid === null ? [] : [pid] };
 }
 
 function proc(pid: number, name: string, handles: number | null = null): [number, ProcessInfo] {

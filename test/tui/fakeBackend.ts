@@ -23,7 +23,7 @@ export function buildSnapshot(processes: readonly FakeProcess[], extra: Partial<
   const infos = new Map<number, ProcessInfo>();
   const tcp = (pid: number, localPort: number, state: Endpoint['state'], remotePort: number | null): Endpoint => ({
     protocol: 'tcp', family: 'ipv4', localAddress: '127.0.0.1', localPort,
-    remoteAddress: remotePort === null ? null : '127.0.0.1', remotePort, state, pid,
+    remoteAddress: remotePort === null ? null : '127.0.0.1', remotePort, state, pid, holders: pid === null ? [] : [pid],
   });
   for (const process of processes) {
     infos.set(process.pid, {
