@@ -2,6 +2,7 @@
 // library would, without pulling one into the start-up path of `who` and `list`.
 import { formatAddress, protocolLabel } from '../core/labels.js';
 import type { Endpoint } from '../core/model.js';
+import type { PortSpan } from '../core/validate.js';
 
 export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number | null)[])[], rightAligned: ReadonlySet<number> = new Set()): string {
   const cells = rows.map((row) => row.map((cell) => (cell === null ? '-' : String(cell))));
@@ -25,4 +26,10 @@ export function formatRemote(endpoint: Endpoint): string {
 /** TCP, TCP6, UDP, UDP6 (labels.ts's protocolLabel, the one spelling) */
 export function formatProtocol(endpoint: Endpoint): string {
   return protocolLabel(endpoint);
+}
+
+/** "port 8080" / "ports 8080, 9000-9010": the subject of who's and kill's sentences. */
+export function describeSpans(spans: readonly PortSpan[]): string {
+  const words = spans.map((span) => (span.from === span.to ? `${span.from}` : `${span.from}-${span.to}`));
+  return `${spans.length === 1 && spans[0]!.from === spans[0]!.to ? 'port' : 'ports'} ${words.join(', ')}`;
 }

@@ -3,6 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Backend } from '../backend.js';
 import {
   anythingHeld,
+  describePortOutcome,
   isEndingSignal,
   planKill,
   portOutcomes,
@@ -18,6 +19,7 @@ import { parsePortSpans, parseSeconds, parseSignal, portsOfSpans, rejectFlagValu
 import { EXIT, UsageError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { describeSpans } from './format.js';
 
 interface KillArgs extends GlobalArgs {
   ports: string[];
@@ -111,7 +113,7 @@ async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
       runtime.exitCode = EXIT.notFound;
       if (args.json) printJson(runtime, { processes: [], ports: plan.ports.map((found) => portReport(found, null)), warnings: snapshot.warnings } satisfies KillJson);
       else {
-        runtime.stdout(plan.ports.length === 0 ? `nothing uses ${describeSpans(spans)}\n` : plan.ports.map((found) => `${describeFinding(found, backend.platform)}\n`).join(''));
+        runtime.stdout(plan.ports.length === 0 ? `nothing uses ${describeSpans(spans)}\n` : findingLines(plan.ports, backend.platform).map((line) => `${line}\n`).join(''));
         for (const warning of snapshot.warnings) runtime.stderr(`note: ${warning}\n`);
       }
       return;
@@ -223,16 +225,30 @@ function portReport(found: PortFinding, after: PortOutcome | null): PortReport {
 }
 
 function printPorts(runtime: Runtime, plan: KillPlan, byPort: ReadonlyMap<number, PortOutcome>, platform: 'linux' | 'windows', verified: boolean): void {
+  const unverified: PortFinding[] = [];
   for (const found of plan.ports) {
     const outcome = byPort.get(found.port);
     if (outcome) {
-      const line = describeOutcome(outcome, platform);
+      const line = safeText(describePortOutcome(outcome, platform));
       (outcome.status === 'free' ? runtime.stdout : runtime.stderr)(`${line}\n`);
-    } else if (found.holders.length === 0 || !verified) {
-      const line = describeFinding(found, platform);
-      (found.hidden > 0 ? runtime.stderr : runtime.stdout)(`${line}\n`);
-    }
+    } else if (found.holders.length === 0 || !verified) unverified.push(found);
   }
+  for (const line of findingLines(unverified, platform)) (/hidden/.test(line) ? runtime.stderr : runtime.stdout)(`${line}\n`);
+}
+
+/**
+ * A line per port named on its own or held; ports a range only covers, with nothing to stop on them
+ * (connections, TIME_WAIT), are counted in one line instead of a line each.
+ */
+function findingLines(findings: readonly PortFinding[], platform: 'linux' | 'windows'): string[] {
+  const lines: string[] = [];
+  let quiet = 0;
+  for (const found of findings) {
+    if (!found.named && found.holders.length === 0 && found.hidden === 0) quiet++;
+    else lines.push(describeFinding(found, platform));
+  }
+  if (quiet > 0) lines.push(`${quiet} more port${quiet === 1 ? '' : 's'} in the range${quiet === 1 ? ' has' : 's have'} only connections or TIME_WAIT sockets: nothing to stop (see porttop who)`);
+  return lines;
 }
 
 const runAs = (platform: 'linux' | 'windows') => (platform === 'windows' ? 'Administrator' : 'root (sudo)');
@@ -246,17 +262,6 @@ function describeFinding(found: PortFinding, platform: 'linux' | 'windows'): str
   if (found.unowned > 0) parts.push(`${found.unowned} socket${found.unowned === 1 ? '' : 's'} without a process (TIME_WAIT, or its process just went): nothing to stop`);
   if (parts.length === 0) return `port ${found.port}: nothing holds it`;
   return `port ${found.port}: ${parts.join('; ')}`;
-}
-
-function describeOutcome(outcome: PortOutcome, platform: 'linux' | 'windows'): string {
-  const timeWait = outcome.timeWait > 0 ? ` (${outcome.timeWait} TIME_WAIT socket${outcome.timeWait === 1 ? '' : 's'} left: they hold no listener and go by themselves)` : '';
-  if (outcome.status === 'free') return `port ${outcome.port} is free${timeWait}`;
-  if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user: run porttop as ${runAs(platform)}`;
-  const holders = outcome.holders.map((holder) => {
-    const restarted = holder.restartedBy ? ` (restarted by PID ${holder.restartedBy.pid} ${safeText(holder.restartedBy.name)}: stop that, or use --tree)` : '';
-    return `PID ${holder.pid} ${safeText(holder.processName)}${restarted}`;
-  });
-  return `port ${outcome.port} is still held by ${holders.join(', ')}`;
 }
 
 function describeFamily(family: FamilyPlan): string {
@@ -277,9 +282,4 @@ function isFailure(report: KillReport): boolean {
 function describeReport(report: KillReport): string {
   const ports = report.ports.length === 0 ? 'family' : `port${report.ports.length === 1 ? '' : 's'} ${report.ports.join(', ')}`;
   return `PID ${report.pid} ${safeText(report.processName)} (${ports}): ${safeText(report.message)}`;
-}
-
-function describeSpans(spans: readonly PortSpan[]): string {
-  const words = spans.map((span) => (span.from === span.to ? `${span.from}` : `${span.from}-${span.to}`));
-  return `${spans.length === 1 && spans[0]!.from === spans[0]!.to ? 'port' : 'ports'} ${words.join(', ')}`;
 }

@@ -10,7 +10,7 @@ import { parsePortSpans, portsOfSpans, type PortSpan } from '../core/validate.js
 import { EXIT } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
-import { formatLocal, formatProtocol, formatRemote, formatTable } from './format.js';
+import { describeSpans, formatLocal, formatProtocol, formatRemote, formatTable } from './format.js';
 
 interface WhoArgs extends GlobalArgs {
   ports: string[];
@@ -44,11 +44,6 @@ async function excludedRangesHolding(backend: Backend, spans: readonly PortSpan[
   if (!backend.excludedRanges) return [];
   const ranges = await backend.excludedRanges();
   return ranges.filter((range) => spans.some((span) => span.from <= range.end && span.to >= range.start));
-}
-
-export function describeSpans(spans: readonly PortSpan[]): string {
-  const words = spans.map((span) => (span.from === span.to ? `${span.from}` : `${span.from}-${span.to}`));
-  return `${spans.length === 1 && spans[0]!.from === spans[0]!.to ? 'port' : 'ports'} ${words.join(', ')}`;
 }
 
 function printWho(runtime: Runtime, spans: readonly PortSpan[], snapshot: Snapshot, platform: 'linux' | 'windows', excluded: readonly ExcludedRange[]): void {

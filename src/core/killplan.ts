@@ -32,6 +32,8 @@ export interface KillCandidate {
 /** What one asked port looked like before the stop. */
 export interface PortFinding {
   port: number;
+  /** named on its own (`kill 8080`), not only covered by a range (`kill 8000-8099`) */
+  named: boolean;
   /** visible processes holding it (listeners, bound sockets, UDP; with --all-states also connections) */
   holders: number[];
   /** sockets on it that hold the port but whose holder this user may not see */
@@ -65,8 +67,9 @@ export function planKill(snapshot: Snapshot, spans: readonly PortSpan[], options
   const hiddenPossible = (snapshot.hiddenOwners ?? 0) > 0;
   const ports: PortFinding[] = [];
   const portsOf = new Map<number, Set<number>>();
+  const named = new Set(spans.filter((span) => span.from === span.to).map((span) => span.from));
   for (const port of reportedPorts(spans, onPorts)) {
-    const finding: PortFinding = { port, holders: [], hidden: 0, connections: 0, unowned: 0 };
+    const finding: PortFinding = { port, named: named.has(port), holders: [], hidden: 0, connections: 0, unowned: 0 };
     const holders = new Set<number>();
     for (const endpoint of onPorts) {
       if (endpoint.localPort !== port) continue;
@@ -185,4 +188,19 @@ function restarter(pid: number, after: Snapshot, before: ReadonlyMap<number, Kil
   for (const candidate of before.values()) if (candidate.parentPid !== null && candidate.parentPid > 1) stoppedParents.add(candidate.parentPid);
   for (const ancestor of chain) if (stoppedParents.has(ancestor.pid)) return ancestor;
   return null;
+}
+
+/**
+ * "port 3000 is free", "port 3000 is still held by PID 4188 node (restarted by PID 4110 nodemon: stop
+ * that, or use --tree)": the proof after a stop, in words. Raw process text: callers escape it.
+ */
+export function describePortOutcome(outcome: PortOutcome, platform: 'linux' | 'windows'): string {
+  const timeWait = outcome.timeWait > 0 ? ` (${outcome.timeWait} TIME_WAIT socket${outcome.timeWait === 1 ? '' : 's'} left: they hold no listener and go by themselves)` : '';
+  if (outcome.status === 'free') return `port ${outcome.port} is free${timeWait}`;
+  if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user: run porttop as ${platform === 'windows' ? 'Administrator' : 'root (sudo)'}`;
+  const holders = outcome.holders.map((holder) => {
+    const restarted = holder.restartedBy ? ` (restarted by PID ${holder.restartedBy.pid} ${holder.restartedBy.name}: stop that, or use --tree)` : '';
+    return `PID ${holder.pid} ${holder.processName}${restarted}`;
+  });
+  return `port ${outcome.port} is still held by ${holders.join(', ')}`;
 }

@@ -114,7 +114,7 @@ export function layoutTable(rows: readonly ProcessRow[], width: number, sortKey:
   if (chosen.room < MIN_NAME_WIDTH) chosen = build(true);
   const { labels, widths } = chosen;
   let longestName = 4;
-  for (const row of rows) longestName = Math.max(longestName, row.processName.length);
+  for (const row of rows) longestName = Math.max(longestName, escapeControl(row.processName).length);
   const namedWidth = Math.min(MAX_NAME_WIDTH, Math.max(MIN_NAME_WIDTH, longestName));
   const commandWidth = chosen.room - namedWidth - 1;
   const showCommand = commandWidth >= MIN_COMMAND_WIDTH;

@@ -2,7 +2,7 @@
 // result), and the pure steps between them. The component only draws the phase it is given.
 // The dialog stops every process that holds the selected process's listening sockets (a forked server
 // shares them), and its result says whether the ports are free afterwards.
-import type { KillCandidate, PortOutcome } from '../core/killplan.js';
+import { describePortOutcome, type KillCandidate, type PortOutcome } from '../core/killplan.js';
 import type { KillOptions, KillResult, KillTarget, WindowsService } from '../core/model.js';
 import { protectionReason, type ProtectionContext } from '../core/protect.js';
 
@@ -90,9 +90,6 @@ export function describePorts(ports: readonly number[], shown = 6): string {
 }
 
 /** "port 8080 is free" / "port 8080 is still held by PID 4121 node": the proof after the stop. */
-export function describePortAfter(outcome: PortOutcome): string {
-  if (outcome.status === 'free') return `port ${outcome.port} is free`;
-  if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user (run as root/Administrator)`;
-  const holders = outcome.holders.map((holder) => `PID ${holder.pid} ${holder.processName}${holder.restartedBy ? ` (restarted by PID ${holder.restartedBy.pid} ${holder.restartedBy.name})` : ''}`);
-  return `port ${outcome.port} is still held by ${holders.join(', ')}`;
+export function describePortAfter(outcome: PortOutcome, platform: 'linux' | 'windows' = 'linux'): string {
+  return describePortOutcome(outcome, platform);
 }

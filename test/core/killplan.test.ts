@@ -28,7 +28,7 @@ describe('planKill', () => {
     );
     const result = plan(snap, ['7171']);
     assert.deepEqual(result.candidates.map((candidate) => [candidate.pid, candidate.ports]), [[100, [7171]], [101, [7171]]]);
-    assert.deepEqual(result.ports, [{ port: 7171, holders: [100, 101], hidden: 0, connections: 1, unowned: 1 }]);
+    assert.deepEqual(result.ports, [{ port: 7171, named: true, holders: [100, 101], hidden: 0, connections: 1, unowned: 1 }]);
     assert.deepEqual(plan(snap, ['50000']).candidates, []);
     assert.deepEqual(plan(snap, ['50000'], true).candidates.map((candidate) => candidate.pid), [200]);
   });
@@ -128,5 +128,16 @@ describe('kill --signal and flags', () => {
     assert.throws(() => rejectFlagValues(['kill', '80', '--force=maybe'], ['force']), /invalid --force 'maybe': --force is a flag and takes no value/);
     assert.doesNotThrow(() => rejectFlagValues(['--force=true', '--dry-run=false'], ['force', 'dry-run']));
     assert.doesNotThrow(() => rejectFlagValues(['--', '--force=maybe'], ['force']));
+  });
+});
+
+describe('kill over a range with only connections (recorded shape through a scripted backend)', () => {
+  it('counts the quiet ports of a range in one line and exits 1', async () => {
+    const { FakeBackend, buildSnapshot } = await import('../tui/fakeBackend.js');
+    const { runCli } = await import('../helpers/cli.js');
+    const backend = new FakeBackend([buildSnapshot([{ pid: 303, name: 'leaky', established: 5 }])]);
+    const run = await runCli(['kill', '40000-40010', '40003'], backend);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.stdout, 'port 40003: 1 connection uses it; add --all-states to stop their owners too\n4 more ports in the ranges have only connections or TIME_WAIT sockets: nothing to stop (see porttop who)\n');
   });
 });

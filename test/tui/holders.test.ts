@@ -80,3 +80,19 @@ test('recorded shape: k on a Windows service host shows the refusal and the Stop
   assert.match(ui.frame().replace(/\s*│\s*/g, ' ').replace(/\s+/g, ' '), /TermService \(every Remote Desktop session drops, your own too\): use Stop-Service TermService instead/);
   assert.equal(ui.backend.kills.length, 0);
 });
+
+test('a process named with escape codes is drawn escaped in the table, the detail pane and the kill dialog', async () => {
+  const evil = proc(4500, '\x1b]0;owned\x07\x1b[2J', { commandLine: 'evil \x1b[31m\nsecond line' });
+  const ui = start([snapshot([listener(4444, [4500])], [evil])]);
+  // the table's NAME column (at most 16 wide, beside COMMAND) shows the escaped name's start
+  await ui.until('\\x1b]0;owned');
+  assert.ok(!ui.frame().includes('\x1b]0;owned'), 'no raw OSC sequence reaches the terminal');
+  await ui.press('\r');
+  await ui.until('evil \\x1b[31m\\x0asecond line');
+  await ui.press('\x1b');
+  await waitFor(() => !ui.frame().includes('Esc closes'), 'the detail pane closed');
+  await ui.press('k');
+  await ui.until('Kill process');
+  assert.ok(ui.frame().includes('\\x1b]0;owned'), ui.frame());
+  assert.ok(!ui.frame().includes('\x1b[2J'), 'no raw clear-screen in the dialog');
+});

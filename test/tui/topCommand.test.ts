@@ -25,7 +25,7 @@ test('without a terminal, porttop says to use porttop procs in one line and exit
 test('bad --interval and --sort are named with what is allowed, exit 2', async () => {
   const interval = await runCli(['top', '--interval', '0']);
   assert.equal(interval.code, 2);
-  assert.match(interval.stderr, /invalid --interval '0': expected a number of seconds from 0\.5 to 60/);
+  assert.match(interval.stderr, /invalid --interval '0': expected a number of seconds from 0\.1 to 86400/);
   const sort = await runCli(['--sort', 'cpu']);
   assert.equal(sort.code, 2);
   assert.match(sort.stderr, /invalid --sort 'cpu': expected one of sockets, handles, ephemeral, closewait, bound/);
