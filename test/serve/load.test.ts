@@ -58,7 +58,8 @@ describe('100 concurrent scrapes while collecting 30 000 sockets', { skip, timeo
     // hold is that scrapes are answered during it, not after it (the 50 ms target: bench/serve.bench.ts)
     assert.ok(p50 < 2_000, `p50 ${p50} ms`);
     assert.ok(max < 10_000, `max ${max} ms`);
-    // serve stayed healthy through it
-    assert.equal(ns.run(process.execPath, ['-e', `fetch('http://127.0.0.1:${EXPORTER_PORT}/healthz').then((r) => process.exit(r.status === 200 ? 0 : 1))`]).status, 0);
+    // no collection failed under the scrapes (/healthz may say stale: at --interval 1 a collection
+    // that takes more than 3 s on a loaded machine is older than 3 intervals, which is its rule)
+    assert.equal(sampleValue(after, 'porttop_collect_errors_total'), 0);
   });
 });
