@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 
 /** bench/<name>.bench.ts, each exporting `run()`; written by different people, so some may be absent. */
-const BENCHMARKS = ['linux-collect', 'ps-session', 'ps-tables', 'tui', 'diagnose', 'devloop'] as const;
+const BENCHMARKS = ['linux-collect', 'ps-session', 'ps-tables', 'tui', 'diagnose', 'devloop', 'serve'] as const;
 
 interface BenchmarkModule {
   run?: () => Promise<unknown>;

@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<AnyCommand>> = {
   why: async () => (await import('./commands/why.js')).whyCommand as AnyCommand,
   wait: async () => (await import('./commands/wait.js')).waitCommand as AnyCommand,
   free: async () => (await import('./commands/free.js')).freeCommand as AnyCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand as AnyCommand,
 };
 
 async function buildParser() {
