@@ -1,10 +1,11 @@
 // porttop free [from-to] [--count 1]: ports that can be bound now, one a line (PORT=$(porttop free)).
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase } from 'yargs';
 import { freePortsWith } from '../api/free.js';
 import { parseCount, parseHostAddress, parseOneProtocol } from '../api/options.js';
 import { parsePortSpan } from '../core/validate.js';
 import { EXIT } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { defineCommand } from './define.js';
 
 interface FreeArgs extends GlobalArgs {
   range?: string;
@@ -13,19 +14,21 @@ interface FreeArgs extends GlobalArgs {
   proto: string;
 }
 
-export const freeCommand: CommandModule<GlobalArgs, FreeArgs> = {
+export const freeCommand = defineCommand<FreeArgs>({
   command: 'free [range]',
   describe: 'ports that can be bound now (tried), outside the dynamic range unless a range is given',
-  builder: (yargs) =>
-    (yargs as Argv<GlobalArgs>)
-      .positional('range', { type: 'string', describe: 'where to look, e.g. 3000-3999 (default 1024-65535 minus the dynamic range)' })
-      .option('count', { type: 'string', default: '1', describe: 'how many ports' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'the address to bind (0.0.0.0, ::, ::1, ...)' })
-      .option('proto', { type: 'string', default: 'tcp', describe: 'tcp or udp' })
-      .example('PORT=$($0 free 3000-3999) npm run dev', 'a dev server on the first free port from 3000')
-      .example('$0 free --count 3 --json', 'three free ports as JSON') as Argv<FreeArgs>,
+  positionals: { range: { type: 'string', describe: 'where to look, e.g. 3000-3999 (default 1024-65535 minus the dynamic range)' } },
+  options: {
+    count: { type: 'string', default: '1', nargs: 1, describe: 'how many ports' },
+    host: { type: 'string', default: '127.0.0.1', nargs: 1, describe: 'the address to bind (0.0.0.0, ::, ::1, ...)' },
+    proto: { type: 'string', default: 'tcp', nargs: 1, describe: 'tcp or udp' },
+  },
+  examples: [
+    ['PORT=$($0 free 3000-3999) npm run dev', 'a dev server on the first free port from 3000'],
+    ['$0 free --count 3 --json', 'three free ports as JSON'],
+  ],
   handler: (args) => runFree(args),
-};
+});
 
 async function runFree(args: ArgumentsCamelCase<FreeArgs>): Promise<void> {
   const span = args.range === undefined ? undefined : parsePortSpan(args.range);

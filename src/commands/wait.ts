@@ -1,10 +1,11 @@
 // porttop wait <port|from-to>... [--free | --listening]: until the ports are free or listened on.
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase } from 'yargs';
 import { waitForWith, type WaitResult } from '../api/wait.js';
 import { parsePortSpans, parseProtocols, parseSeconds } from '../core/validate.js';
 import { EXIT, UsageError } from '../errors.js';
 import { escapeControl } from '../core/terminal.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { defineCommand } from './define.js';
 import { formatAddress } from '../core/labels.js';
 
 interface WaitArgs extends GlobalArgs {
@@ -19,21 +20,23 @@ interface WaitArgs extends GlobalArgs {
 /** Limits of --timeout and --interval, in seconds. */
 export const WAIT_LIMITS = { maxTimeout: 86_400, minInterval: 0.01, maxInterval: 60 } as const;
 
-export const waitCommand: CommandModule<GlobalArgs, WaitArgs> = {
+export const waitCommand = defineCommand<WaitArgs>({
   command: 'wait <ports..>',
   describe: 'wait until the ports are free (default) or something listens on them',
-  builder: (yargs) =>
-    (yargs as Argv<GlobalArgs>)
-      .positional('ports', { type: 'string', array: true, describe: 'ports (3000, :3000) or ranges (3000-3010)', demandOption: true })
-      .option('free', { type: 'boolean', default: false, describe: 'until nothing holds them (TIME_WAIT alone does not count); the default' })
-      .option('listening', { type: 'boolean', default: false, describe: 'until something listens on every one of them' })
-      .option('timeout', { type: 'string', default: '30', describe: 'give up after this many seconds (exit 1)' })
-      .option('interval', { type: 'string', default: '0.25', describe: 'seconds between looks' })
-      .option('proto', { type: 'string', default: 'all', describe: 'tcp, udp or all' })
-      .example('$0 wait 3000 --listening && open http://localhost:3000', 'start the browser once the dev server listens')
-      .example('$0 wait 8080 --free --timeout 10', 'until the old server has let go of 8080') as Argv<WaitArgs>,
+  positionals: { ports: { type: 'string', array: true, describe: 'ports (3000, :3000) or ranges (3000-3010)', demandOption: true } },
+  options: {
+    free: { type: 'boolean', default: false, describe: 'until nothing holds them (TIME_WAIT alone does not count); the default' },
+    listening: { type: 'boolean', default: false, describe: 'until something listens on every one of them' },
+    timeout: { type: 'string', default: '30', nargs: 1, describe: 'give up after this many seconds (exit 1)' },
+    interval: { type: 'string', default: '0.25', nargs: 1, describe: 'seconds between looks' },
+    proto: { type: 'string', default: 'all', nargs: 1, describe: 'tcp, udp or all' },
+  },
+  examples: [
+    ['$0 wait 3000 --listening && open http://localhost:3000', 'start the browser once the dev server listens'],
+    ['$0 wait 8080 --free --timeout 10', 'until the old server has let go of 8080'],
+  ],
   handler: (args) => runWait(args),
-};
+});
 
 async function runWait(args: ArgumentsCamelCase<WaitArgs>): Promise<void> {
   const spans = parsePortSpans(args.ports);

@@ -1,10 +1,11 @@
 // porttop why <port> [--host ADDR] [--proto tcp|udp]: can a server bind this port here, and if not, why.
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase } from 'yargs';
 import { parseHostAddress, parseOneProtocol, parseSinglePort } from '../api/options.js';
 import { whyBindWith } from '../api/why.js';
 import type { WhyReport } from '../core/why.js';
 import { EXIT } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { defineCommand } from './define.js';
 import { escapeControl } from '../core/terminal.js';
 
 interface WhyArgs extends GlobalArgs {
@@ -15,18 +16,20 @@ interface WhyArgs extends GlobalArgs {
 
 export const DEFAULT_WHY_HOST = '0.0.0.0';
 
-export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
+export const whyCommand = defineCommand<WhyArgs>({
   command: 'why <port>',
   describe: 'can a server bind this port here, and if not, why (and the fix)',
-  builder: (yargs) =>
-    (yargs as Argv<GlobalArgs>)
-      .positional('port', { type: 'string', describe: 'the port (8080 or :8080)', demandOption: true })
-      .option('host', { type: 'string', default: DEFAULT_WHY_HOST, describe: 'the address the server would bind (0.0.0.0, ::, 127.0.0.1, ...)' })
-      .option('proto', { type: 'string', default: 'tcp', describe: 'tcp or udp' })
-      .example('$0 why 8080', 'try binding 0.0.0.0:8080 and explain what stands in the way')
-      .example('$0 why :80 --host 127.0.0.1 --json', 'the answer as JSON') as Argv<WhyArgs>,
+  positionals: { port: { type: 'string', describe: 'the port (8080 or :8080)', demandOption: true } },
+  options: {
+    host: { type: 'string', default: DEFAULT_WHY_HOST, nargs: 1, describe: 'the address the server would bind (0.0.0.0, ::, 127.0.0.1, ...)' },
+    proto: { type: 'string', default: 'tcp', nargs: 1, describe: 'tcp or udp' },
+  },
+  examples: [
+    ['$0 why 8080', 'try binding 0.0.0.0:8080 and explain what stands in the way'],
+    ['$0 why :80 --host 127.0.0.1 --json', 'the answer as JSON'],
+  ],
   handler: (args) => runWhy(args),
-};
+});
 
 async function runWhy(args: ArgumentsCamelCase<WhyArgs>): Promise<void> {
   const port = parseSinglePort(args.port);

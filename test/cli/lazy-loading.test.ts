@@ -12,6 +12,9 @@ describe('lazy loading', { skip: process.platform !== 'linux' && 'checks the Lin
     ['who', '1'],
     ['list', '--json', '--state', 'LISTEN'],
     ['kill', '1', '--dry-run', '--signal', 'SIGINT'],
+    ['wait', ':1', '--timeout', '0', '--json'],
+    ['free', '40000-40100', '--count', '2'],
+    ['why', ':1', '--host', '127.0.0.1', '--proto', 'udp'],
   ]) {
     it(`porttop ${args.join(' ')} loads the one bundle and no yargs, ink, react or node-powershell`, () => {
       const modules = modulesLoadedBy(args);
