@@ -54,11 +54,13 @@ describe('bin start-up', { skip: process.platform !== 'linux' && 'reads the Linu
   it('a slow reader of a full pipe still gets every byte of list --json, which parses', async () => {
     const child = spawn(process.execPath, [BIN, 'list', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
+    const closed = new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+    // the listener first: a stream nobody listens to is drained and dropped by Node when the child exits
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stdout.pause();
     await new Promise((resolve) => setTimeout(resolve, 300)); // let the pipe fill while nobody reads
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stdout.resume();
-    const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+    const code = await closed;
     assert.equal(code, 0);
     assert.ok(Array.isArray(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
   });
