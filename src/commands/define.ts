@@ -46,7 +46,8 @@ export function defineCommand<A extends GlobalArgs>(table: CommandTable<A>): Tab
     describe: table.describe,
     builder: (yargs: Argv<GlobalArgs>) => {
       let built = yargs as Argv;
-      for (const [name, spec] of Object.entries(table.positionals ?? {})) built = built.positional(name, { ...spec });
+      // no default for a positional: yargs would print '[default: []]' beside '[required]'
+      for (const [name, spec] of Object.entries(table.positionals ?? {})) built = built.positional(name, { ...spec, default: undefined });
       if (table.options) built = built.options(table.options);
       for (const [command, description] of table.examples ?? []) built = built.example(command, description);
       return built as unknown as Argv<A>;

@@ -66,9 +66,9 @@ function DialogBody({ dialog, platform }: Pick<KillDialogViewProps, 'dialog' | '
     case 'result':
       return (
         <Box flexDirection="column">
-          <Text color="green">{dialog.result.outcome}: {escapeControl(dialog.result.message)}  (any key closes)</Text>
+          <Text color="green">PID {dialog.result.pid} {escapeControl(dialog.result.name)}: {escapeControl(dialog.result.message)}  (any key closes)</Text>
           {dialog.others.map((other) => (
-            <Text key={other.pid} color={other.outcome === 'stopped' || other.outcome === 'gone' ? 'green' : 'red'}>PID {other.pid}: {other.outcome}: {escapeControl(other.message)}</Text>
+            <Text key={other.pid} color={other.outcome === 'stopped' || other.outcome === 'gone' ? 'green' : 'red'}>PID {other.pid}: {escapeControl(other.message)}</Text>
           ))}
           {portLines(dialog.portsAfter ?? []).map((line, index) => (
             <Text key={index} color={line.free ? 'green' : 'red'}>{escapeControl(line.text)}</Text>

@@ -178,7 +178,7 @@ test('k asks before killing; y calls backend.kill with the PID and start time fr
   await ui.press(KEYS.f9);
   await ui.until('Kill process');
   await ui.press('y');
-  await ui.until('stopped: stopped by SIGTERM');
+  await ui.until(/PID \d+ \S+: stopped by SIGTERM/);
   assert.deepEqual(ui.backend.kills.map((k) => k.target), [{ pid: 303, name: 'leaky', startTime: started }]);
   assert.equal(ui.backend.kills[0]!.options.force, false);
   await ui.press('x');
@@ -192,7 +192,7 @@ test('K asks the same way and then kills with force; Delete opens the dialog too
   await ui.until('Force kill process');
   assert.match(ui.frame(), /SIGKILL at once/);
   await ui.press('y');
-  await ui.until('stopped:');
+  await ui.until(/PID 202 \S+: stopped/);
   assert.equal(ui.backend.kills[0]!.target.pid, 202);
   assert.equal(ui.backend.kills[0]!.options.force, true);
   await ui.press('n', KEYS.delete);

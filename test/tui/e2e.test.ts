@@ -66,7 +66,7 @@ test('porttop in a real terminal: the load is on top, /name narrows to it, k y k
     shown = await screen.waitFor((text) => text.includes('y = yes, any other key = cancel'), 'the kill dialog');
     assert.match(shown, new RegExp(`│ ${load.pid} │ porttop-load │ \\d+`), 'the dialog names PID, name and port');
     screen.keys('y');
-    await screen.waitFor((text) => /stopped: stopped by SIGTERM/.test(text), 'the kill result in the dialog');
+    await screen.waitFor((text) => /PID \d+ \S+: stopped by SIGTERM/.test(text), 'the kill result in the dialog');
     await waitForExit(load.child, 5000);
     screen.keys('Escape');
     shown = await screen.waitFor((text) => text.includes("no process matches 'porttop-load'"), 'the load gone from the view');

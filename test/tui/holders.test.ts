@@ -61,7 +61,7 @@ test('the kill dialog lists every holder with its command line, stops both, and 
   await ui.press('y');
   await ui.until('port 3000 is free');
   assert.deepEqual(ui.backend.kills.map((kill) => kill.target.pid).sort(), [4120, 4121]);
-  assert.match(ui.frame(), /PID 4121: stopped: stopped by SIGTERM/);
+  assert.match(ui.frame(), /PID 4121: stopped by SIGTERM/);
 });
 
 test('the kill dialog says so when the port is still held afterwards', async () => {
