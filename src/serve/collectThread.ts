@@ -26,9 +26,10 @@ export class CollectThread {
   private exited = false;
 
   constructor(private readonly options: CollectThreadOptions) {
-    // under tsx (tests run src/ directly) the worker is the .ts file and inherits tsx's --import
+    // under tsx (tests run src/ directly) the worker is the .ts file and inherits tsx's --import;
+    // '../serve/' finds it from dist/serve/ and from the bin's bundle in dist/bin/ alike
     const self = new URL(import.meta.url);
-    const file = new URL(`./worker${self.pathname.endsWith('.ts') ? '.ts' : '.js'}`, self);
+    const file = new URL(`../serve/worker${self.pathname.endsWith('.ts') ? '.ts' : '.js'}`, self);
     const workerData: CollectWorkerData = { backend: options.backend, intervalMs: options.intervalMs, top: options.top };
     this.worker = new Worker(file, { workerData });
     this.worker.on('message', (message: FromCollectWorker) => this.receive(message));

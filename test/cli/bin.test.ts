@@ -1,7 +1,7 @@
 // The built bin end to end inside a private network namespace: real exit codes and JSON shapes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startHolder, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, type Holder } from '../helpers/children.js';
 import { NetNamespace } from '../helpers/netns.js';
 import { runBin } from '../helpers/cli.js';
 
@@ -29,7 +29,7 @@ describe('porttop bin end to end', { skip: !canRun && 'needs root and ip netns (
     assert.equal(run.code, 0, run.stderr);
     const rows = JSON.parse(run.stdout) as Array<Record<string, unknown> & { holders: Array<Record<string, unknown>> }>;
     assert.deepEqual(rows.map(({ holders, ...row }) => row), [
-      { protocol: 'tcp', family: 'ipv4', localAddress: '127.0.0.1', localPort: 18080, remoteAddress: null, remotePort: null, state: 'LISTEN', pid: server.pid, processName: 'node' },
+      { protocol: 'tcp', family: 'ipv4', localAddress: '127.0.0.1', localPort: 18080, remoteAddress: null, remotePort: null, state: 'LISTEN', pid: server.pid, processName: NODE_PROCESS_NAME },
     ]);
     assert.deepEqual(Object.keys(rows[0]!.holders[0]!), ['pid', 'processName', 'commandLine', 'startTime', 'unit', 'container', 'services', 'parentChain']);
     assert.equal(rows[0]!.holders[0]!.pid, server.pid);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { WaitResult } from '../../src/api/wait.js';
 import { LinuxBackend } from '../../src/linux/backend.js';
-import { startHolder, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, type Holder } from '../helpers/children.js';
 import { runCli } from '../helpers/cli.js';
 import { listenSnippet, releasedPort, TIME_WAIT_SNIPPET } from '../helpers/sockets.js';
 
@@ -42,7 +42,7 @@ describe('wait on real sockets', { skip: linuxOnly }, () => {
     const run = await runCli(['wait', `:${holder.data.port}`, '--timeout', '0.5', '--interval', '0.1']);
     assert.equal(run.code, 1);
     assert.ok(performance.now() - started >= 500);
-    assert.match(run.stderr, new RegExp(`timed out after 0.5 s: port ${holder.data.port} still held\\n  PID ${holder.pid} node: TCP 127\\.0\\.0\\.1:${holder.data.port} LISTEN`));
+    assert.match(run.stderr, new RegExp(`timed out after 0.5 s: port ${holder.data.port} still held\\n  PID ${holder.pid} ${NODE_PROCESS_NAME}: TCP 127\\.0\\.0\\.1:${holder.data.port} LISTEN`));
     const json = JSON.parse((await runCli(['wait', String(holder.data.port), '--timeout', '0', '--json'])).stdout) as WaitResult;
     assert.equal(json.met, false);
     assert.equal(json.blocking[0]!.pid, holder.pid);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { WhyReport } from '../../src/core/why.js';
 import { LinuxBackend } from '../../src/linux/backend.js';
-import { startHolder, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, type Holder } from '../helpers/children.js';
 import { runBin, runCli } from '../helpers/cli.js';
 import { NetNamespace } from '../helpers/netns.js';
 import { listenSnippet, TIME_WAIT_SNIPPET } from '../helpers/sockets.js';
@@ -27,7 +27,7 @@ describe('why on real sockets', { skip: linuxOnly }, () => {
     assert.equal(code, 1);
     assert.equal(report.bindable, false);
     assert.equal(report.reasons[0]!.kind, 'held');
-    assert.match(report.reasons[0]!.detail, new RegExp(`PID ${holder.pid} node holds TCP 127\\.0\\.0\\.1:${holder.data.port} LISTEN`));
+    assert.match(report.reasons[0]!.detail, new RegExp(`PID ${holder.pid} ${NODE_PROCESS_NAME} holds TCP 127\\.0\\.0\\.1:${holder.data.port} LISTEN`));
     assert.match(report.reasons[0]!.fix!, new RegExp(`porttop kill ${holder.data.port}`));
     const text = await runCli(['why', String(holder.data.port), '--host', '127.0.0.1']);
     assert.match(text.stdout, /cannot be bound\n {2}held: PID/);
@@ -55,7 +55,7 @@ const socket = createSocket('udp4'); socket.bind(0, '127.0.0.1', () => ready({ p
     holders.push(holder);
     const held = await why([String(holder.data.port), '--proto', 'udp', '--host', '127.0.0.1']);
     assert.equal(held.code, 1);
-    assert.match(held.report.reasons[0]!.detail, new RegExp(`PID ${holder.pid} node holds UDP 127\\.0\\.0\\.1:${holder.data.port}`));
+    assert.match(held.report.reasons[0]!.detail, new RegExp(`PID ${holder.pid} ${NODE_PROCESS_NAME} holds UDP 127\\.0\\.0\\.1:${holder.data.port}`));
     const wildcard = await why([String(holder.data.port), '--proto', 'udp']);
     assert.equal(wildcard.report.reasons[0]!.kind, 'address-conflict');
     assert.equal((await why([String(holder.data.port), '--proto', 'tcp', '--host', '127.0.0.1'])).code, 0, 'TCP is another port space');

@@ -3,7 +3,7 @@
 // the child and the listener, and its stop-gap must really bring connections back.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startHolder, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, type Holder } from '../helpers/children.js';
 import { runBin } from '../helpers/cli.js';
 import { NetNamespace } from '../helpers/netns.js';
 import { parseRangeValues } from '../../src/core/validate.js';
@@ -54,7 +54,7 @@ describe('diagnose on a really exhausted namespace', { skip }, () => {
     assert.ok(tcp4.worstDestination.ports >= 290);
     const [first] = report.culprits;
     assert.equal(first.pid, client.pid);
-    assert.equal(first.processName, 'node');
+    assert.equal(first.processName, NODE_PROCESS_NAME);
     assert.ok(first.ephemeralPorts >= 290 && first.ephemeralPorts <= 300, String(first.ephemeralPorts));
     assert.ok(first.established >= 290);
     for (const field of ['timeWait', 'closeWait', 'bound', 'handles', 'inferredTimeWait']) assert.ok(field in first, field);
@@ -68,7 +68,7 @@ describe('diagnose on a really exhausted namespace', { skip }, () => {
     const human = runBin(['diagnose', '--fail-on', 'warning'], ns.prefix);
     assert.equal(human.code, 1, human.stderr);
     assert.match(human.stdout, /^verdict: EXHAUSTED/);
-    assert.match(human.stdout, new RegExp(`PID ${client.pid} \\(node\\) holds \\d+ ephemeral ports`));
+    assert.match(human.stdout, new RegExp(`PID ${client.pid} \\(${NODE_PROCESS_NAME}\\) holds \\d+ ephemeral ports`));
     assert.match(human.stdout, /temporary/);
     assert.doesNotMatch(human.stdout, /reboot/i);
     const command = /`(porttop range set --start (\d+) --num (\d+))`/.exec(human.stdout);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { startHolder, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, type Holder } from '../helpers/children.js';
 import { runBin } from '../helpers/cli.js';
 import { NetNamespace } from '../helpers/netns.js';
 import { churningClientSource, LISTEN_PORT, listenerSource } from './sources.js';
@@ -55,15 +55,15 @@ describe('diagnose on real TIME_WAIT churn', { skip }, () => {
     assert.ok(!report.culprits.some((c: { pid: number; timeWait: number }) => c.pid === server.pid && c.timeWait > 0), 'the server closed second: no TIME_WAIT on its side');
 
     const evidence = report.evidence.join('\n');
-    assert.match(evidence, new RegExp(`${pile.sockets} sockets in TIME_WAIT toward 127\\.0\\.0\\.1:${LISTEN_PORT}.*likely owner PID ${churner.pid} \\(node\\).*inferred`));
-    assert.match(report.advice[0], new RegExp(`^PID ${churner.pid} \\(node\\): TIME_WAIT churn.*Reuse connections`));
+    assert.match(evidence, new RegExp(`${pile.sockets} sockets in TIME_WAIT toward 127\\.0\\.0\\.1:${LISTEN_PORT}.*likely owner PID ${churner.pid} \\(${NODE_PROCESS_NAME}\\).*inferred`));
+    assert.match(report.advice[0], new RegExp(`^PID ${churner.pid} \\(${NODE_PROCESS_NAME}\\): TIME_WAIT churn.*Reuse connections`));
     assert.equal(report.verdict, 'ok', `${pile.sockets} of 28232 ports is no exhaustion`);
   });
 
   it('the human report marks the inferred TIME_WAIT count', () => {
     const run = runBin(['diagnose'], ns.prefix);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`^\\s+${churner.pid}\\s+node\\s+\\d+\\s+1\\s+~\\d+`, 'm'));
+    assert.match(run.stdout, new RegExp(`^\\s+${churner.pid}\\s+${NODE_PROCESS_NAME}\\s+\\d+\\s+1\\s+~\\d+`, 'm'));
     assert.match(run.stdout, /TIME_WAIT churn/);
   });
 });

@@ -2,7 +2,14 @@
 // ESM JavaScript with `ready(data)` in scope; the helper resolves once the child printed READY.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+
+/**
+ * The name the OS gives a child started with this test's Node: on Linux the kernel's comm, which Node 24
+ * sets to 'MainThread' (ss and lsof show that too), 'node' before it; 'node' on Windows.
+ */
+export const NODE_PROCESS_NAME = process.platform === 'linux' ? readFileSync('/proc/self/comm', 'utf8').trim() : 'node';
 
 export interface Holder<T = unknown> {
   pid: number;

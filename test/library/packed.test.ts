@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { startHolder, waitForExit, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, waitForExit, type Holder } from '../helpers/children.js';
 import { listenSnippet } from '../helpers/sockets.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -104,13 +104,13 @@ describe('the packed library in a temporary project', { skip: linuxOnly }, () =>
       assert.ok(out.exports.includes(name), `exports ${name}`);
     }
     assert.equal(out.who[0].pid, holder.pid);
-    assert.equal(out.who[0].processName, 'node');
+    assert.equal(out.who[0].processName, NODE_PROCESS_NAME);
     assert.equal(out.whoColon, 1);
     assert.equal(out.list, 1);
     assert.equal(out.procs, true);
     assert.ok(['ok', 'warning', 'exhausted'].includes(out.diagnose));
     assert.equal(out.whyHeld.bindable, false);
-    assert.match(out.whyHeld.reasons[0].detail, new RegExp(`PID ${holder.pid} node`));
+    assert.match(out.whyHeld.reasons[0].detail, new RegExp(`PID ${holder.pid} ${NODE_PROCESS_NAME}`));
     assert.equal(out.free.length, 2);
     assert.equal(out.whyFree, true);
     assert.equal(out.waitTimedOut.met, false);

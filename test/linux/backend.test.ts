@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { OwnedEndpoint } from '../../src/core/select.js';
 import { LinuxBackend } from '../../src/linux/backend.js';
-import { startHolder, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, type Holder } from '../helpers/children.js';
 import { runCli } from '../helpers/cli.js';
 
 const LINUX = process.platform === 'linux';
@@ -66,9 +66,9 @@ describe('the /proc backend on real sockets', { skip: !LINUX && 'needs Linux /pr
     const { holders, ...rest } = listener;
     assert.deepEqual(rest, {
       protocol: 'tcp', family: 'ipv4', localAddress: '127.0.0.1', localPort: server.data.tcp4, remoteAddress: null,
-      remotePort: null, state: 'LISTEN', pid: server.pid, processName: 'node',
+      remotePort: null, state: 'LISTEN', pid: server.pid, processName: NODE_PROCESS_NAME,
     });
-    assert.deepEqual(holders.map((holder) => [holder.pid, holder.processName]), [[server.pid, 'node']]);
+    assert.deepEqual(holders.map((holder) => [holder.pid, holder.processName]), [[server.pid, NODE_PROCESS_NAME]]);
     // the server's side of each accepted connection has the same local port
     const accepted = endpoints.filter((e) => e.state === 'ESTABLISHED');
     assert.equal(accepted.length, 3);
@@ -84,7 +84,7 @@ describe('the /proc backend on real sockets', { skip: !LINUX && 'needs Linux /pr
 
     const human = await runCli(['who', String(server.data.tcp6), String(server.data.udp)]);
     assert.equal(human.code, 0);
-    assert.match(human.stdout, new RegExp(`PID ${server.pid}  node`));
+    assert.match(human.stdout, new RegExp(`PID ${server.pid}  ${NODE_PROCESS_NAME}`));
     assert.match(human.stdout, new RegExp(`TCP6 +\\[::1\\]:${server.data.tcp6} +\\*:\\* +LISTEN`));
     assert.match(human.stdout, new RegExp(`UDP +127\\.0\\.0\\.1:${server.data.udp}`));
   });
@@ -95,7 +95,8 @@ describe('the /proc backend on real sockets', { skip: !LINUX && 'needs Linux /pr
     assert.ok(endpoints.every((e) => e.pid === client.pid && e.state === 'ESTABLISHED' && e.remotePort === server.data.tcp4));
   });
 
-  it('names a process whose name has spaces and parentheses', async () => {
+  // Node 24 renames its main thread 'MainThread', so a symlinked executable name cannot show there; the Node 20 run covers it
+  it('names a process whose name has spaces and parentheses', { skip: NODE_PROCESS_NAME !== 'node' && 'this Node names its main thread MainThread' }, async () => {
     const endpoints = JSON.parse((await runCli(['who', String(oddName.data), '--json'])).stdout) as OwnedEndpoint[];
     assert.equal(endpoints[0]?.pid, oddName.pid);
     assert.equal(endpoints[0]?.processName, 'a b) (c');
@@ -134,7 +135,7 @@ describe('the /proc backend on real sockets', { skip: !LINUX && 'needs Linux /pr
     const backend = new LinuxBackend();
     const snapshot = await backend.snapshot({ localPorts: new Set([server.data.tcp4]) });
     assert.ok(snapshot.endpoints.every((e) => e.localPort === server.data.tcp4));
-    assert.equal(snapshot.processes.get(server.pid)?.name, 'node');
+    assert.equal(snapshot.processes.get(server.pid)?.name, NODE_PROCESS_NAME);
     assert.match(snapshot.processes.get(server.pid)!.startTime!, /^\d{4}-\d\d-\d\dT/);
   });
 });

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import type { KillJson } from '../../src/commands/kill.js';
 import type { KillOptions } from '../../src/core/model.js';
 import { LinuxBackend } from '../../src/linux/backend.js';
-import { startHolder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder } from '../helpers/children.js';
 import { runCli } from '../helpers/cli.js';
 
 const LISTENER = (ignoreTerm: boolean) => `
@@ -37,7 +37,7 @@ describe('porttop kill', { skip: process.platform !== 'linux' && 'needs Linux' }
       const [report] = json.processes;
       assert.deepEqual(
         { pid: report!.pid, name: report!.processName, ports: report!.ports, outcome: report!.outcome, signals: report!.signals },
-        { pid: child.pid, name: 'node', ports: [child.data], outcome: 'stopped', signals: ['SIGTERM'] },
+        { pid: child.pid, name: NODE_PROCESS_NAME, ports: [child.data], outcome: 'stopped', signals: ['SIGTERM'] },
       );
       assert.deepEqual(json.ports.map((port) => [port.port, port.found.holders, port.after?.status]), [[child.data, [child.pid], 'free']]);
       await child.exited;
@@ -52,7 +52,7 @@ describe('porttop kill', { skip: process.platform !== 'linux' && 'needs Linux' }
     try {
       const run = await runCli(['kill', String(child.data), '--timeout', '0.3']);
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, new RegExp(`PID ${child.pid} node \\(port ${child.data}\\): ignored SIGTERM for 0.3 s; stopped by SIGKILL`));
+      assert.match(run.stdout, new RegExp(`PID ${child.pid} ${NODE_PROCESS_NAME} \\(port ${child.data}\\): ignored SIGTERM for 0.3 s; stopped by SIGKILL`));
       assert.match(run.stdout, new RegExp(`^port ${child.data} is free$`, 'm'));
       await child.exited;
       assert.equal(child.child.signalCode, 'SIGKILL');
@@ -122,7 +122,7 @@ describe('porttop kill', { skip: process.platform !== 'linux' && 'needs Linux' }
     const child = await startHolder<number>(LISTENER(false));
     try {
       const backend = new LinuxBackend();
-      const stale = await backend.kill({ pid: child.pid, name: 'node', startTime: '2000-01-01T00:00:00.000Z' }, OPTIONS);
+      const stale = await backend.kill({ pid: child.pid, name: NODE_PROCESS_NAME, startTime: '2000-01-01T00:00:00.000Z' }, OPTIONS);
       assert.equal(stale.outcome, 'gone');
       assert.match(stale.message, /exited or PID reused; left alone/);
       const renamed = await backend.kill({ pid: child.pid, name: 'nginx', startTime: null }, OPTIONS);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KillJson } from '../../src/commands/kill.js';
 import type { OwnedEndpoint } from '../../src/core/select.js';
-import { startHolder, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, type Holder } from '../helpers/children.js';
 import { runCli } from '../helpers/cli.js';
 
 const V2 = ['/sys/fs/cgroup/unified', '/sys/fs/cgroup'].find((root) => existsSync(join(root, 'cgroup.procs')) && existsSync(join(root, 'cgroup.controllers')));
@@ -67,7 +67,7 @@ describe('the real owner from cgroups', { skip: (!ROOT || !V2) && 'needs root an
     const [row] = JSON.parse((await runCli(['who', String(service.data), '--json'])).stdout) as OwnedEndpoint[];
     assert.equal(row!.holders[0]!.unit, name);
     const dry = await runCli(['kill', String(service.data), '--dry-run']);
-    assert.match(dry.stdout, new RegExp(`note: PID ${service.pid} node: it runs in the systemd unit ${name}, which may start it again: systemctl stop ${name} stops it for good`));
+    assert.match(dry.stdout, new RegExp(`note: PID ${service.pid} ${NODE_PROCESS_NAME}: it runs in the systemd unit ${name}, which may start it again: systemctl stop ${name} stops it for good`));
   });
 
   it('who names the container (short id) and docker stop; JSON has the full id; kill --json still stops it', async () => {
@@ -81,6 +81,6 @@ describe('the real owner from cgroups', { skip: (!ROOT || !V2) && 'needs root an
 
   it('who shows the parent chain of a holder', async () => {
     const text = await runCli(['who', String(service.data)]);
-    assert.match(text.stdout, new RegExp(`parents: node \\(${process.pid}\\)`));
+    assert.match(text.stdout, new RegExp(`parents: ${NODE_PROCESS_NAME} \\(${process.pid}\\)`));
   });
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it, after } from 'node:test';
 import type { KillJson } from '../../src/commands/kill.js';
-import { startHolder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder } from '../helpers/children.js';
 import { BIN, runBin, runCli } from '../helpers/cli.js';
 import { forkedListener, startPython, type GroupChild } from '../helpers/group.js';
 
@@ -176,7 +176,7 @@ while True: time.sleep(1)
     try {
       const run = runBin(['kill', String(rootListener.data), String(userListener.data)], NOBODY);
       assert.equal(run.code, 5, run.stdout + run.stderr);
-      assert.match(run.stdout, new RegExp(`^PID ${userListener.pid} node \\(port ${userListener.data}\\): stopped by SIGTERM$`, 'm'));
+      assert.match(run.stdout, new RegExp(`^PID ${userListener.pid} ${NODE_PROCESS_NAME} \\(port ${userListener.data}\\): stopped by SIGTERM$`, 'm'));
       assert.match(run.stdout, new RegExp(`^port ${userListener.data} is free$`, 'm'));
       assert.match(run.stderr, new RegExp(`^port ${rootListener.data} is still held by a process hidden from this user: run porttop as root \\(sudo\\)$`, 'm'));
       assert.ok(alive(rootListener.pid));

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { startHolder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder } from '../helpers/children.js';
 import { BIN, runBin } from '../helpers/cli.js';
 import { fixture, unprivilegedPwsh } from './fake.js';
 import { FIXTURES_DIR, requirePwsh, requireWindows, waitForPidGone } from './pwsh.js';
@@ -90,7 +90,7 @@ describe('porttop --backend ps through the real bin (Linux, real pwsh)', () => {
       assert.match(text.stdout, new RegExp(`TCP\\s+127\\.0\\.0\\.1:${holder.data}\\s+\\*:\\*\\s+LISTEN`));
       const json = runBin(['who', String(holder.data), '--backend', 'ps', '--json'], [], env);
       const rows = JSON.parse(json.stdout) as { pid: number; processName: string; state: string }[];
-      assert.deepEqual(rows.map((row) => [row.pid, row.processName, row.state]), [[holder.pid, 'node', 'LISTEN']]);
+      assert.deepEqual(rows.map((row) => [row.pid, row.processName, row.state]), [[holder.pid, NODE_PROCESS_NAME, 'LISTEN']]);
     } finally {
       await holder.stop();
     }
@@ -105,7 +105,7 @@ describe('porttop --backend ps through the real bin (Linux, real pwsh)', () => {
       const env = fakeWindowsEnv(pwsh, { PORTTOP_FAKE_TCP_JSON: listenerRow(holder.data, holder.pid) });
       const run = await runBinAsync(['kill', String(holder.data), '--backend', 'ps'], env);
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, new RegExp(`PID ${holder.pid} node \\(port ${holder.data}\\): stopped \\(Stop-Process -Force\\)`));
+      assert.match(run.stdout, new RegExp(`PID ${holder.pid} ${NODE_PROCESS_NAME} \\(port ${holder.data}\\): stopped \\(Stop-Process -Force\\)`));
       await holder.exited;
     } finally {
       await holder.stop();
@@ -165,7 +165,7 @@ describe('porttop on real Windows (PORTTOP_REQUIRE_WINDOWS=1)', () => {
       const run = runBin(['who', String(holder.data), '--json']);
       assert.equal(run.code, 0, run.stderr);
       const rows = JSON.parse(run.stdout) as { pid: number; state: string; processName: string }[];
-      assert.ok(rows.some((row) => row.pid === holder.pid && row.state === 'LISTEN' && row.processName === 'node'), run.stdout);
+      assert.ok(rows.some((row) => row.pid === holder.pid && row.state === 'LISTEN' && row.processName === NODE_PROCESS_NAME), run.stdout);
     } finally {
       await holder.stop();
     }

@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { PowerShellBackend } from '../../src/ps/backend.js';
 import { PowerShellScriptError } from '../../src/ps/envelope.js';
 import { PowerShellSession, SCRIPTS_DIR } from '../../src/ps/session.js';
-import { startHolder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder } from '../helpers/children.js';
 import { fakePrelude } from './fake.js';
 import { tableSourcePrelude, writeTables, type Tables, type TcpRowSpec, type UdpRowSpec } from './iphelper-tables.js';
 import { requirePwsh } from './pwsh.js';
@@ -113,7 +113,7 @@ describe('IP Helper tables (documented layouts, real pwsh, Add-Type)', () => {
         assert.deepEqual([data.tcp.length, data.udp.length], [25_000, 5_000]);
         assert.deepEqual(data.tcp[19_999], ['10.0.0.1', 1024 + 19_999, '10.9.78.31', 80, 'ESTABLISHED', 0]);
         assert.deepEqual(data.tcp[24_999], ['2001:db8::1', 34_999, '2001:db8::2', 443, 'TIME_WAIT', 0]);
-        assert.deepEqual(data.processes.map((row) => [row.pid, row.name]), [[holder.pid, 'node']]);
+        assert.deepEqual(data.processes.map((row) => [row.pid, row.name]), [[holder.pid, NODE_PROCESS_NAME]]);
 
         const narrow = await session.call<IpHelperData>('Get-PortTopSnapshot', { LocalPort: [1024, 30001, 60001] });
         assert.deepEqual(narrow.tcp, [

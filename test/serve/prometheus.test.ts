@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHolder, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, type Holder } from '../helpers/children.js';
 import { runBin } from '../helpers/cli.js';
 import { NetNamespace } from '../helpers/netns.js';
 import { LISTEN_PORT, listenerSource } from '../diagnose/sources.js';
@@ -151,7 +151,7 @@ describe('porttop serve scraped by a real Prometheus in a private namespace', { 
     assert.equal(ratio, 0.5);
     const culprit = query(`porttop_process_ephemeral_ports{pid="${first!.pid}"}`);
     assert.equal(culprit.length, 1);
-    assert.equal(culprit[0]!.metric.process, 'node');
+    assert.equal(culprit[0]!.metric.process, NODE_PROCESS_NAME);
     assert.equal(culprit[0]!.value[1], '150');
     const destination = query('topk(1, porttop_destination_ephemeral_ports{proto="tcp",family="ipv4"})');
     assert.equal(destination[0]!.metric.destination, `127.0.0.1:${LISTEN_PORT}`);
