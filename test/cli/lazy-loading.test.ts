@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { modulesLoadedBy } from '../helpers/modules.js';
 
-const HEAVY = /node_modules\/(yargs|yargs-parser|ink|react|node-powershell|@alcalzone)\/|\/dist\/tui\//;
+const HEAVY = /node_modules\/(yargs|yargs-parser|ink|react|node-powershell|@alcalzone|prom-client)\/|\/dist\/(tui|serve)\//;
 
 describe('lazy loading', { skip: process.platform !== 'linux' && 'checks the Linux backend path' }, () => {
   for (const args of [
@@ -28,6 +28,11 @@ describe('lazy loading', { skip: process.platform !== 'linux' && 'checks the Lin
       assert.deepEqual(modules.filter((url) => HEAVY.test(url)), []);
     });
   }
+
+  it('diagnose --json (through yargs) loads no prom-client and no exporter code either', () => {
+    const modules = modulesLoadedBy(['diagnose', '--json']);
+    assert.deepEqual(modules.filter((url) => /node_modules\/prom-client\/|\/dist\/serve\//.test(url)), []);
+  });
 
   it('the control: --help loads yargs (so the recorder would have seen it)', () => {
     assert.ok(modulesLoadedBy(['--help']).some((url) => /node_modules\/yargs\//.test(url)));

@@ -190,24 +190,3 @@ describe('porttop serve start and stop', { skip: !LINUX && 'needs Linux /proc' }
     });
   }
 });
-
-describe('lazy loading', { skip: !LINUX && 'checks the Linux backend path' }, () => {
-  it('other commands never load prom-client, the HTTP server or the collector (who --json, diagnose --json)', () => {
-    const recorder = fileURLToPath(new URL('../helpers/record-imports.mjs', import.meta.url));
-    for (const args of [['who', '1', '--json'], ['diagnose', '--json']]) {
-      const dir = mkdtempSync(join(tmpdir(), 'porttop-imports-'));
-      try {
-        const log = join(dir, 'imports.log');
-        const run = spawnSync(process.execPath, ['--import', recorder, BIN, ...args], { encoding: 'utf8', env: { ...process.env, PORTTOP_IMPORT_LOG: log } });
-        assert.ok(run.status === 0 || run.status === 1, run.stderr);
-        const modules = readFileSync(log, 'utf8').trim().split('\n');
-        assert.ok(modules.some((url) => url.includes('/dist/linux/backend.js')), 'the recorder saw the backend load');
-        // only the --listen parser (a few lines, for the option's default) comes with the command table
-        const heavy = modules.filter((url) => /node_modules\/prom-client\/|\/dist\/serve\/(?!listen\.js$)/.test(url));
-        assert.deepEqual(heavy, [], args.join(' '));
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }
-  });
-});
