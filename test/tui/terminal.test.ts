@@ -1,11 +1,13 @@
 // The built live view in real terminals of several sizes (tmux): the key line keeps `q quit` at
 // 80x24, the header collapses instead of scrolling off at 60x15 and 40x10, and NO_COLOR / FORCE_COLOR
-// decide whether colour codes reach the terminal. It reads this machine's /proc (nothing is changed).
+// decide whether colour codes reach the terminal. It reads this machine's /proc (nothing is changed); a
+// listener of its own makes sure the table has a row to select, whatever else this machine runs.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { startHolder, type Holder } from '../helpers/children.js';
 import { BIN } from '../helpers/cli.js';
 import { TMUX, TmuxScreen } from '../helpers/tmux.js';
 
@@ -33,6 +35,14 @@ async function withView(size: [number, number], env: NodeJS.ProcessEnv, check: (
 const ready = (text: string) => /PID NAME/.test(text) && /q quit/.test(text);
 
 describe('the live view in a real terminal', { skip: missing ?? false, timeout: 120_000 }, () => {
+  let listener: Holder | undefined;
+  before(async () => {
+    listener = await startHolder(`import net from 'node:net'; const s = net.createServer().listen(0, '127.0.0.1', () => ready(s.address().port)); setInterval(() => {}, 1000);`);
+  });
+  after(async () => {
+    await listener?.stop();
+  });
+
   it('at 80x24 the key line keeps "q quit" and "? help"', async () => {
     await withView([80, 24], {}, async (screen) => {
       const shown = await screen.waitFor(ready, 'the table and the key line');
