@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SCRIPTS_DIR } from '../../src/ps/session.js';
-import { startHolder, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, type Holder } from '../helpers/children.js';
 import { BIN } from '../helpers/cli.js';
 import { FIXTURES_DIR, requirePwsh } from './pwsh.js';
 
@@ -49,7 +49,9 @@ async function run(command: string, args: readonly string[], env: NodeJS.Process
   return { code, stdout: Buffer.concat(out), stderr };
 }
 
-describe('non-ASCII process names through the real pwsh (Linux)', () => {
+// the names come from symlinks to node; Node 24 names its main thread MainThread, so they cannot show
+// there (the Windows jobs and the Node 20 run cover them)
+describe('non-ASCII process names through the real pwsh (Linux)', { skip: NODE_PROCESS_NAME !== 'node' && 'this Node names its main thread MainThread' }, () => {
   test('Get-PortTopSnapshot.ps1 run on its own prints pure ASCII JSON that decodes to the exact names', async (t) => {
     const pwsh = requirePwsh(t);
     if (!pwsh) return;
