@@ -2,13 +2,9 @@
 // input with one line and exit 2, names the holder of a busy port, and stops cleanly on signals.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startHolder, type Holder } from '../helpers/children.js';
-import { BIN, runBin } from '../helpers/cli.js';
+import { runBin } from '../helpers/cli.js';
 import { get, sampleValue, startExporter, waitFor, type RunningExporter } from './exporter.js';
 
 const LINUX = process.platform === 'linux';
