@@ -86,7 +86,7 @@ describe('porttop --backend ps through the real bin (Linux, real pwsh)', () => {
       const env = fakeWindowsEnv(pwsh, { PORTTOP_FAKE_TCP_JSON: listenerRow(holder.data, holder.pid) });
       const text = runBin(['who', String(holder.data), '--backend', 'ps'], [], env);
       assert.equal(text.code, 0, text.stderr);
-      assert.match(text.stdout, new RegExp(`PID ${holder.pid}  node  started \\d{4}-\\d\\d-\\d\\dT`));
+      assert.match(text.stdout, new RegExp(`PID ${holder.pid}  ${NODE_PROCESS_NAME}  started \\d{4}-\\d\\d-\\d\\dT`));
       assert.match(text.stdout, new RegExp(`TCP\\s+127\\.0\\.0\\.1:${holder.data}\\s+\\*:\\*\\s+LISTEN`));
       const json = runBin(['who', String(holder.data), '--backend', 'ps', '--json'], [], env);
       const rows = JSON.parse(json.stdout) as { pid: number; processName: string; state: string }[];

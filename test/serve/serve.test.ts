@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { startHolder, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, type Holder } from '../helpers/children.js';
 import { runBin } from '../helpers/cli.js';
 import { get, sampleValue, startExporter, waitFor, type RunningExporter } from './exporter.js';
 
@@ -86,7 +86,7 @@ describe('porttop serve on a loopback port', { skip: !LINUX && 'needs Linux /pro
 
   it('the exporter sees its own listening socket under its own PID', async () => {
     const { body } = await get(`${exporter.base}/metrics`);
-    const own = new RegExp(`^porttop_process_sockets\\{pid="${exporter.pid}",process="node",state="LISTEN"\\} ([0-9]+)$`, 'm').exec(body);
+    const own = new RegExp(`^porttop_process_sockets\\{pid="${exporter.pid}",process="${NODE_PROCESS_NAME}",state="LISTEN"\\} ([0-9]+)$`, 'm').exec(body);
     // the top 3 are ranked by ephemeral ports; on a busy machine the exporter may not be among them
     if (own) assert.ok(Number(own[1]) >= 1);
     assert.ok(sampleValue(body, 'porttop_sockets{proto="tcp",family="ipv4",state="LISTEN"}')! >= 1);
@@ -155,7 +155,7 @@ describe('porttop serve start and stop', { skip: !LINUX && 'needs Linux /proc' }
     assert.equal(run.code, 2, run.stderr);
     assert.equal(run.stdout, '');
     assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
-    assert.match(run.stderr, new RegExp(`port ${holder.data.port} is in use by PID ${holder.pid} \\(node\\)`));
+    assert.match(run.stderr, new RegExp(`port ${holder.data.port} is in use by PID ${holder.pid} \\(${NODE_PROCESS_NAME}\\)`));
   });
 
   it('--listen [::1]:0 serves over IPv6 loopback', async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { startHolder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder } from '../helpers/children.js';
 import { FIXTURES_DIR, requirePwsh, waitForPidGone } from '../ps/pwsh.js';
 import { get, sampleValue, startExporter, waitFor } from './exporter.js';
 
@@ -65,9 +65,9 @@ describe('recorded shape: porttop serve --backend ps (real pwsh, recorded Window
       assert.equal(usable, 16384 - 200, 'the recorded exclusions (50000-50199, overlaps once) are subtracted');
       assert.equal(sampleValue(body, 'porttop_dynamic_range_usable_ports{proto="tcp",family="ipv6"}'), 16384);
       assert.equal(sampleValue(body, 'porttop_ephemeral_ports_in_use{proto="tcp",family="ipv4"}'), CONNECTIONS);
-      assert.equal(sampleValue(body, `porttop_process_ephemeral_ports{pid="${owner.pid}",process="node"}`), CONNECTIONS);
+      assert.equal(sampleValue(body, `porttop_process_ephemeral_ports{pid="${owner.pid}",process="${NODE_PROCESS_NAME}"}`), CONNECTIONS);
       assert.equal(sampleValue(body, 'porttop_destination_ephemeral_ports{proto="tcp",family="ipv4",destination="10.0.0.1:443"}'), CONNECTIONS);
-      assert.ok(sampleValue(body, `porttop_process_handles{pid="${owner.pid}",process="node"}`)! > 0, 'handle count from the real Get-Process');
+      assert.ok(sampleValue(body, `porttop_process_handles{pid="${owner.pid}",process="${NODE_PROCESS_NAME}"}`)! > 0, 'handle count from the real Get-Process');
 
       const children = descendants(exporter.pid);
       assert.ok(children.length > 0, 'serve runs PowerShell');

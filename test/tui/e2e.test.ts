@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startHolder, waitForExit, type Holder } from '../helpers/children.js';
+import { NODE_PROCESS_NAME, startHolder, waitForExit, type Holder } from '../helpers/children.js';
 import { BIN } from '../helpers/cli.js';
 import { NetNamespace } from '../helpers/netns.js';
 import { TMUX, TmuxScreen } from '../helpers/tmux.js';
@@ -32,7 +32,9 @@ function tablePids(screen: string): number[] {
   return pids;
 }
 
-test('porttop in a real terminal: the load is on top, /name narrows to it, k y kills it, q exits 0', { skip: missing ?? false, timeout: 90_000 }, async () => {
+// the load is named through a symlink to node; Node 24 names its main thread MainThread, so the name
+// filter cannot find it there (the Node 20 run covers it)
+test('porttop in a real terminal: the load is on top, /name narrows to it, k y kills it, q exits 0', { skip: missing ?? (NODE_PROCESS_NAME !== 'node' && 'this Node names its main thread MainThread'), timeout: 90_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'porttop-e2e-'));
   const namespace = NetNamespace.create();
   const holders: Holder[] = [];
