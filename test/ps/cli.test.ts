@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -12,6 +12,7 @@ import { NODE_PROCESS_NAME, startHolder } from '../helpers/children.js';
 import { BIN, runBin } from '../helpers/cli.js';
 import { fixture, unprivilegedPwsh } from './fake.js';
 import { FIXTURES_DIR, requirePwsh, requireWindows, waitForPidGone } from './pwsh.js';
+import { descendants } from '../helpers/descendants.js';
 
 const FAKE_MODULES = join(FIXTURES_DIR, 'modules');
 const FAKE_ON_WINDOWS = 'on Windows the real NetTCPIP module competes with the fake one; the PORTTOP_REQUIRE_WINDOWS tests cover this';
@@ -35,27 +36,6 @@ async function runBinAsync(args: readonly string[], env: NodeJS.ProcessEnv): Pro
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const [code] = (await once(child, 'close')) as [number | null];
   return { code, stdout, stderr };
-}
-
-/** PIDs of every descendant of a process (Linux /proc). */
-function descendants(root: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length) {
-    const parent = queue.shift()!;
-    for (const [pid, ppid] of parents) if (ppid === parent) (found.push(pid), queue.push(pid));
-  }
-  return found;
 }
 
 describe('porttop --backend ps through the real bin (Linux, real pwsh)', () => {

@@ -3,35 +3,14 @@
 // process lookups (Get-Process) are real. The collection thread drives the PowerShell session; the
 // usable pool subtracts the recorded Hyper-V exclusions; SIGTERM ends serve and its PowerShell.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NODE_PROCESS_NAME, startHolder } from '../helpers/children.js';
 import { FIXTURES_DIR, requirePwsh, waitForPidGone } from '../ps/pwsh.js';
 import { get, sampleValue, startExporter, waitFor } from './exporter.js';
+import { descendants } from '../helpers/descendants.js';
 
 const CONNECTIONS = 40;
-
-/** PIDs of every descendant of a process (Linux /proc). */
-function descendants(root: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length) {
-    const parent = queue.shift()!;
-    for (const [pid, ppid] of parents) if (ppid === parent) (found.push(pid), queue.push(pid));
-  }
-  return found;
-}
 
 describe('recorded shape: porttop serve --backend ps (real pwsh, recorded Windows command output)', { skip: process.platform !== 'linux' && 'finds the pwsh children through /proc; Windows runs the real cmdlets elsewhere' }, () => {
   it('exports the recorded connections of a real process, the usable pool without the exclusions, and leaves no PowerShell after SIGTERM', async (t) => {
