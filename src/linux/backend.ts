@@ -1,5 +1,5 @@
 // The Linux backend: everything from /proc, nothing from ss, lsof or netstat.
-import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Backend, SnapshotOptions } from '../backend.js';
 import type {
@@ -11,7 +11,7 @@ import type {
   RangeChange,
   Snapshot,
 } from '../core/model.js';
-import { FAMILIES, PROTOCOLS, type Family } from '../core/model.js';
+import { FAMILIES, PROTOCOLS } from '../core/model.js';
 import { rangeWriteProblem } from '../core/rangeWrite.js';
 import { makeRange } from '../core/ranges.js';
 import { BackendError, NotPermittedError, UsageError } from '../errors.js';
@@ -20,6 +20,7 @@ import { dedupeEndpoints, parseProcNet, type ProcEndpoint } from './procnet.js';
 import { parseBootTime, parseCmdline, parsePortRangeSysctl, startTimeIso, type PidStat } from './procpid.js';
 import { parseCgroup } from './cgroup.js';
 import { listPids, readIdentity, scanSocketOwners } from './owners.js';
+import { ProcTableReader } from './tableReader.js';
 import { EventLoopYielder } from './yielder.js';
 
 export const PORT_RANGE_SYSCTL = '/proc/sys/net/ipv4/ip_local_port_range';
@@ -36,10 +37,6 @@ export const PARENT_CHAIN_LEVELS = 4;
 /** A bound on walking porttop's own ancestry (a loop in /proc would be a kernel bug, but never spin). */
 const MAX_ANCESTORS = 256;
 
-const TABLE_BUFFER_START_BYTES = 256 * 1024;
-/** At most this much per read(): the kernel formats about 2,700 sockets of text for it, a few milliseconds. */
-const TABLE_READ_CAP_BYTES = 256 * 1024;
-
 export interface LinuxBackendOptions {
   /** where procfs is mounted; tests point it elsewhere only for parser fixtures */
   procRoot?: string;
@@ -52,8 +49,8 @@ export class LinuxBackend implements Backend {
   private readonly littleEndian = endianness() === 'LE';
   /** read once per run so start times stay comparable between a snapshot and a kill */
   private bootTimeSeconds: number | undefined;
-  /** reused between tables and snapshots; grows to the largest table seen (about 95 bytes a socket) */
-  private tableBuffer = Buffer.allocUnsafe(TABLE_BUFFER_START_BYTES);
+  /** one small buffer for every table of every snapshot */
+  private readonly tables = new ProcTableReader();
 
   constructor(options: LinuxBackendOptions = {}) {
     this.procRoot = options.procRoot ?? '/proc';
@@ -159,57 +156,20 @@ export class LinuxBackend implements Backend {
   private async readEndpoints(localPorts: ReadonlySet<number> | undefined, listenersOnly: boolean): Promise<ProcEndpoint[]> {
     const endpoints: ProcEndpoint[] = [];
     const yielder = new EventLoopYielder();
-    for (const table of TABLES) {
-      let text: string;
+    for (const { file, protocol, family } of TABLES) {
+      const path = `${this.procRoot}/net/${file}`;
+      const parse = (text: string, header: boolean) =>
+        parseProcNet({ protocol, family, text, header }, { littleEndian: this.littleEndian, localPorts, into: endpoints });
       try {
-        text = await this.readTable(`${this.procRoot}/net/${table.file}`, yielder, listenersOnly && table.protocol === 'tcp' ? table.family : null);
+        await this.tables.read(path, parse, { yielder, listenersOf: listenersOnly && protocol === 'tcp' ? family : null });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') continue; // IPv6 disabled: no tcp6/udp6
-        throw new BackendError(`cannot read ${this.procRoot}/net/${table.file}: ${code ?? String(error)}`);
+        throw new BackendError(`cannot read ${path}: ${code ?? String(error)}`);
       }
-      parseProcNet({ protocol: table.protocol, family: table.family, text }, this.littleEndian, endpoints, localPorts);
     }
-    // a table read in chunks while sockets come and go may list a socket twice
+    // a table read in pieces while sockets come and go may list a socket twice
     return dedupeEndpoints(endpoints);
-  }
-
-  /**
-   * A /proc/net table as latin1 text. These files report size 0 and hand out about a page per read, so
-   * readFileSync's chunk-and-concatenate costs more than the kernel; one growing buffer is reused instead.
-   * Reads are capped so the kernel's formatting of a large table is spread over several event-loop turns.
-   * With `listenersOf` (a TCP table's family), reading stops at the first row that is not LISTEN: the
-   * kernel lists every listening socket before all others, so the rest (the bulk, on a busy server)
-   * is never formatted.
-   */
-  private async readTable(path: string, yielder: EventLoopYielder, listenersOf: Family | null = null): Promise<string> {
-    const fd = openSync(path, 'r');
-    try {
-      let length = 0;
-      let checkedUpTo = 0;
-      for (;;) {
-        if (length === this.tableBuffer.length) {
-          const larger = Buffer.allocUnsafe(this.tableBuffer.length * 2);
-          this.tableBuffer.copy(larger, 0, 0, length);
-          this.tableBuffer = larger;
-        }
-        const read = readSync(fd, this.tableBuffer, length, Math.min(this.tableBuffer.length - length, TABLE_READ_CAP_BYTES), null);
-        if (read === 0) break;
-        length += read;
-        if (listenersOf !== null) {
-          const end = endOfListeners(this.tableBuffer, checkedUpTo, length, listenersOf);
-          if (end.done) {
-            length = end.at;
-            break;
-          }
-          checkedUpTo = end.at;
-        }
-        await yielder.maybeYield();
-      }
-      return this.tableBuffer.toString('latin1', 0, length);
-    } finally {
-      closeSync(fd);
-    }
   }
 
   /**
@@ -289,29 +249,6 @@ export class LinuxBackend implements Backend {
   }
 
   async close(): Promise<void> {}
-}
-
-/**
- * Walks the complete rows of a TCP table from `from` (a row start, or 0 for the header) to `to`: either
- * the start of the first row that is not LISTEN (done), or where the walk stopped (the next row start).
- */
-export function endOfListeners(buffer: Buffer, from: number, to: number, family: Family): { done: boolean; at: number } {
-  const addressLength = family === 'ipv4' ? 8 : 32;
-  let rowStart = from;
-  if (from === 0) {
-    const headerEnd = buffer.indexOf(10, 0);
-    if (headerEnd === -1 || headerEnd >= to) return { done: false, at: 0 };
-    rowStart = headerEnd + 1;
-  }
-  for (;;) {
-    const rowEnd = buffer.indexOf(10, rowStart);
-    if (rowEnd === -1 || rowEnd >= to) return { done: false, at: rowStart };
-    const colon = buffer.indexOf(58, rowStart); // the ':' after the slot number
-    // "sl: LOCAL:PORT REMOTE:PORT ST", as parseProcNet reads it
-    const stateAt = colon + 2 + addressLength + 1 + 5 + addressLength + 1 + 5;
-    if (colon === -1 || colon > rowEnd || buffer[stateAt] !== 0x30 || buffer[stateAt + 1] !== 0x41) return { done: true, at: rowStart };
-    rowStart = rowEnd + 1;
-  }
 }
 
 function readOrNull(path: string): string | null {

@@ -26,32 +26,42 @@ export interface ProcEndpoint extends Endpoint {
 export interface ProcNetSource {
   protocol: Protocol;
   family: Family;
+  /** complete rows; the table's header line first unless `header` is false */
   text: string;
+  /** false for a piece of a table after its first (see tableReader.ts) */
+  header?: boolean;
+}
+
+export interface ParseOptions {
+  /** the byte order /proc printed addresses in: the host's (true on x86 and most ARM) */
+  littleEndian?: boolean;
+  /** only rows whose local port is in the set (`porttop who`): the others are skipped before their addresses are decoded */
+  localPorts?: ReadonlySet<number>;
+  /** append to this array (the rows of several tables or pieces) instead of a new one */
+  into?: ProcEndpoint[];
 }
 
 /**
  * Parses one /proc/net table. Lines look like
  * `   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000  0 123456 1 ...`.
- * With `localPorts`, only lines whose local port is in the set become endpoints (`porttop who`): the
- * others are skipped before their addresses are decoded.
  *
  * Tens of thousands of lines are read per snapshot, so numbers are read from character codes rather
  * than through slices; whenever a field is not the plain hex or decimal the kernel prints, the field is
  * read the original way (parseInt / Number over a slice), so any text parses exactly as it always did.
  */
-export function parseProcNet(
-  source: ProcNetSource,
-  littleEndian = true,
-  into: ProcEndpoint[] = [],
-  localPorts?: ReadonlySet<number>,
-): ProcEndpoint[] {
+export function parseProcNet(source: ProcNetSource, options: ParseOptions = {}): ProcEndpoint[] {
   const { protocol, family, text } = source;
+  const { littleEndian = true, localPorts, into = [] } = options;
   const isTcp = protocol === 'tcp';
   const addressLength = family === 'ipv4' ? 8 : 32;
   // a loopback-heavy table repeats a handful of addresses thousands of times
   const addresses = new AddressCache(littleEndian);
-  let lineStart = text.indexOf('\n') + 1; // skip the header line
-  while (lineStart > 0 && lineStart < text.length) {
+  let lineStart = 0;
+  if (source.header !== false) {
+    lineStart = text.indexOf('\n') + 1; // skip the header line
+    if (lineStart === 0) return into;
+  }
+  while (lineStart < text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = text.length;
     const colon = text.indexOf(':', lineStart);

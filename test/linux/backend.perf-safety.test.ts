@@ -58,7 +58,7 @@ describe('LinuxBackend table reading over a crafted /proc tree larger than its b
 
   const plain = (): ProcEndpoint[] => {
     const endpoints = parseProcNet({ protocol: 'tcp', family: 'ipv4', text: readFileSync(join(root, 'net', 'tcp'), 'latin1') });
-    return parseProcNet({ protocol: 'tcp', family: 'ipv6', text: readFileSync(join(root, 'net', 'tcp6'), 'latin1') }, true, endpoints);
+    return parseProcNet({ protocol: 'tcp', family: 'ipv6', text: readFileSync(join(root, 'net', 'tcp6'), 'latin1') }, { into: endpoints });
   };
 
   it('the full snapshot has every line of every table, in file order, with owners joined', async () => {

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { endOfListeners, LinuxBackend } from '../../src/linux/backend.js';
+import { LinuxBackend } from '../../src/linux/backend.js';
+import { endOfListeners } from '../../src/linux/tableReader.js';
 import { startHolder, type Holder } from '../helpers/children.js';
 
 const CONNECTIONS = 40;

@@ -95,9 +95,7 @@ describe('scanSocketOwners on the real /proc', { skip: process.platform !== 'lin
     try {
       const [listener] = parseProcNet(
         { protocol: 'tcp', family: 'ipv4', text: readFileSync('/proc/net/tcp', 'latin1') },
-        true,
-        [],
-        new Set([holder.data.port]),
+        { localPorts: new Set([holder.data.port]) },
       );
       assert.ok(listener && listener.inode > 0, 'the listener is in /proc/net/tcp');
       const result = await scanSocketOwners({ wanted: new Set([listener.inode]) });

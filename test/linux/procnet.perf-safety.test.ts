@@ -75,7 +75,7 @@ const TABLES: { file: string; protocol: Protocol; family: Family }[] = [
 /** Same as the reference, with NaN compared as equal to NaN (deepEqual does that already). */
 function assertSameAsReference(source: ProcNetSource, littleEndian = true): ProcEndpoint[] {
   const expected = referenceParse(source, littleEndian);
-  const actual = parseProcNet(source, littleEndian);
+  const actual = parseProcNet(source, { littleEndian });
   assert.deepEqual(actual, expected);
   // key order matters to anyone who prints an endpoint as it is
   for (const [index, endpoint] of actual.entries()) assert.deepEqual(Object.keys(endpoint), Object.keys(expected[index]!));
@@ -192,18 +192,18 @@ describe('parseProcNet with localPorts keeps exactly the lines on those ports', 
       const all = parseProcNet({ protocol: table.protocol, family: table.family, text });
       const ports = new Set(all.filter(() => random() < 0.5).map((endpoint) => endpoint.localPort));
       ports.add(1); // a port nothing uses
-      const filtered = parseProcNet({ protocol: table.protocol, family: table.family, text }, true, [], ports);
+      const filtered = parseProcNet({ protocol: table.protocol, family: table.family, text }, { localPorts: ports });
       assert.deepEqual(filtered, all.filter((endpoint) => ports.has(endpoint.localPort)));
     }
-    const none = parseProcNet({ protocol: 'tcp', family: 'ipv4', text: fixture('proc-net-tcp.txt') }, true, [], new Set([1]));
+    const none = parseProcNet({ protocol: 'tcp', family: 'ipv4', text: fixture('proc-net-tcp.txt') }, { localPorts: new Set([1]) });
     assert.deepEqual(none, []);
   });
 
   it('appends to the array it is given, after what is already there', () => {
     const into: ProcEndpoint[] = [];
-    parseProcNet({ protocol: 'tcp', family: 'ipv4', text: fixture('proc-net-tcp.txt') }, true, into);
+    parseProcNet({ protocol: 'tcp', family: 'ipv4', text: fixture('proc-net-tcp.txt') }, { into });
     const before = into.length;
-    parseProcNet({ protocol: 'udp', family: 'ipv6', text: fixture('proc-net-udp6.txt') }, true, into, new Set([0x871a]));
+    parseProcNet({ protocol: 'udp', family: 'ipv6', text: fixture('proc-net-udp6.txt') }, { into, localPorts: new Set([0x871a]) });
     assert.equal(into.length, before + 1);
     assert.equal(into[before]!.localAddress, '::1');
     assert.equal(into[before]!.state, null);

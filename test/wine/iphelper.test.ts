@@ -48,7 +48,7 @@ function key(row: Row): string {
 function procNetRows(ports: ReadonlySet<number>): string[] {
   const rows: ProcEndpoint[] = [];
   for (const [protocol, family, file] of [['tcp', 'ipv4', 'tcp'], ['tcp', 'ipv6', 'tcp6'], ['udp', 'ipv4', 'udp'], ['udp', 'ipv6', 'udp6']] as const) {
-    parseProcNet({ protocol, family, text: readFileSync(`/proc/net/${file}`, 'utf8') }, true, rows, ports);
+    parseProcNet({ protocol, family, text: readFileSync(`/proc/net/${file}`, 'utf8') }, { into: rows, localPorts: ports });
   }
   return rows.map((row) => key({ ...row, remoteAddress: row.remotePort ? row.remoteAddress : null })).sort();
 }
