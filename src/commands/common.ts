@@ -2,7 +2,8 @@
 import type { Argv } from 'yargs';
 import { parseBackendChoice, type Backend } from '../backend.js';
 import { diagnose, EVENT_WINDOW_MINUTES, type Diagnosis } from '../core/diagnose/index.js';
-import type { ExcludedRange, ExhaustionEvents } from '../core/model.js';
+import type { Endpoint, ExcludedRange, ExhaustionEvents, Snapshot } from '../core/model.js';
+import { ownedEndpointJsonEncoder, withProcessNames } from '../core/select.js';
 import type { Runtime } from '../runtime.js';
 import type { OptionTable } from './define.js';
 
@@ -37,6 +38,31 @@ export async function withBackend<T>(args: GlobalArgs, work: (backend: Backend) 
 /** JSON for scripts: compact through a pipe, indented for a person at a terminal. */
 export function printJson(runtime: Runtime, value: unknown): void {
   runtime.stdout(`${JSON.stringify(value, null, runtime.isInteractive ? 2 : undefined)}\n`);
+}
+
+/** About this many characters of JSON per write when an array is written in pieces. */
+const JSON_PIECE_CHARS = 64 * 1024;
+
+/**
+ * An array of endpoints for scripts: at a terminal as printJson indents it; through a pipe the same
+ * compact text as printJson, written in pieces, so that `list --json` on a busy server (tens of MB) is
+ * never one string.
+ */
+export function printEndpointsJson(runtime: Runtime, endpoints: readonly Endpoint[], snapshot: Pick<Snapshot, 'processes'>): void {
+  if (runtime.isInteractive) {
+    printJson(runtime, withProcessNames(endpoints, snapshot));
+    return;
+  }
+  const encode = ownedEndpointJsonEncoder(snapshot);
+  let piece = '[';
+  for (let index = 0; index < endpoints.length; index++) {
+    piece += (index === 0 ? '' : ',') + encode(endpoints[index]!);
+    if (piece.length >= JSON_PIECE_CHARS) {
+      runtime.stdout(piece);
+      piece = '';
+    }
+  }
+  runtime.stdout(`${piece}]\n`);
 }
 
 /**

@@ -1,10 +1,10 @@
 // porttop list: every endpoint with its owner, with filters.
 import type { ArgumentsCamelCase } from 'yargs';
-import { filterEndpoints, withProcessNames } from '../core/select.js';
+import { filterEndpoints } from '../core/select.js';
 import { FAMILY_CHOICES, parseEndpointFilter, PROTO_CHOICES, type ParsedEndpointFilter } from '../core/validate.js';
 import { safeText } from '../core/terminal.js';
 import { EXIT } from '../errors.js';
-import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { printEndpointsJson, withBackend, type GlobalArgs } from './common.js';
 import { defineCommand } from './define.js';
 import { formatLocal, formatProtocol, formatRemote, formatTable } from './format.js';
 
@@ -41,7 +41,7 @@ async function runList(args: ArgumentsCamelCase<ListArgs>): Promise<void> {
     // exit 1 is "nothing found", as `who` of a free port: a script can test for it
     if (endpoints.length === 0) args.runtime.exitCode = EXIT.notFound;
     if (args.json) {
-      printJson(args.runtime, withProcessNames(endpoints, snapshot));
+      printEndpointsJson(args.runtime, endpoints, snapshot);
       return;
     }
     if (endpoints.length === 0) {

@@ -5,11 +5,11 @@ import { explainUnowned } from '../core/explain.js';
 import type { Endpoint, ExcludedRange, ProcessInfo, Snapshot } from '../core/model.js';
 import { classifyOwner } from '../core/owner.js';
 import { safeText } from '../core/terminal.js';
-import { endpointsOnPorts, groupByOwner, withProcessNames } from '../core/select.js';
+import { endpointsOnPorts, groupByOwner } from '../core/select.js';
 import { parsePortSpans, portsOfSpans, type PortSpan } from '../core/validate.js';
 import { EXIT } from '../errors.js';
 import type { Runtime } from '../runtime.js';
-import { printJson, withBackend, type GlobalArgs } from './common.js';
+import { printEndpointsJson, withBackend, type GlobalArgs } from './common.js';
 import { defineCommand } from './define.js';
 import { describeSpans, formatLocal, formatProtocol, formatRemote, formatTable } from './format.js';
 
@@ -34,7 +34,7 @@ async function runWho(args: ArgumentsCamelCase<WhoArgs>): Promise<void> {
     const snapshot = await backend.snapshot({ localPorts: portsOfSpans(spans) });
     const endpoints = endpointsOnPorts(snapshot.endpoints, spans);
     const excluded = endpoints.length === 0 ? await excludedRangesHolding(backend, spans) : [];
-    if (args.json) printJson(args.runtime, withProcessNames(endpoints, snapshot));
+    if (args.json) printEndpointsJson(args.runtime, endpoints, snapshot);
     else printWho(args.runtime, spans, { ...snapshot, endpoints }, backend.platform, excluded);
     if (endpoints.length === 0) args.runtime.exitCode = EXIT.notFound;
   });

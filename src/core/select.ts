@@ -118,3 +118,32 @@ export function withProcessNames(endpoints: readonly Endpoint[], snapshot: Pick<
     holders: endpoint.holders.map(holderOf),
   }));
 }
+
+/**
+ * The JSON text of one endpoint of `withProcessNames`, exactly as JSON.stringify writes it, with each
+ * holder serialized once per PID: `list --json` on a busy server repeats a few holders, command lines
+ * included, tens of thousands of times.
+ */
+export function ownedEndpointJsonEncoder(snapshot: Pick<Snapshot, 'processes'>): (endpoint: Endpoint) => string {
+  const holderTexts = new Map<number, string>();
+  const holderText = (pid: number): string => {
+    let text = holderTexts.get(pid);
+    if (text === undefined) holderTexts.set(pid, (text = JSON.stringify(holderJson(pid, snapshot.processes.get(pid)))));
+    return text;
+  };
+  return (endpoint) => {
+    const head = JSON.stringify({
+      protocol: endpoint.protocol,
+      family: endpoint.family,
+      localAddress: endpoint.localAddress,
+      localPort: endpoint.localPort,
+      remoteAddress: endpoint.remoteAddress,
+      remotePort: endpoint.remotePort,
+      state: endpoint.state,
+      pid: endpoint.pid,
+      processName: endpoint.pid === null ? null : (snapshot.processes.get(endpoint.pid)?.name ?? null),
+    });
+    return `${head.slice(0, -1)},"holders":[${endpoint.holders.map(holderText).join(',')}]}`;
+  };
+}
+

@@ -27,6 +27,16 @@ describe('porttop list', () => {
     assert.deepEqual(JSON.parse(run.stdout).map((row: { processName: string }) => row.processName), ['evil\u001b[31mname']);
   });
 
+  it('--json of many endpoints (written in pieces) is one valid array with each holder whole', async () => {
+    const procs = processes([10, 'x'.repeat(5_000)]);
+    const endpoints = Array.from({ length: 3_000 }, (_, index) => tcp(20_000 + index, ['127.0.0.1', 8080], 'ESTABLISHED', 10));
+    const run = await runCli(['list', '--json'], new MemoryBackend({ platform: 'linux', snapshot: snapshotOf(endpoints, procs), ranges: linuxRanges(40000, 300) }));
+    const rows = JSON.parse(run.stdout) as { localPort: number; holders: { processName: string }[] }[];
+    assert.equal(rows.length, 3_000);
+    assert.ok(rows.every((row, index) => row.localPort === 20_000 + index && row.holders[0]!.processName === 'x'.repeat(5_000)));
+    assert.ok(run.stdout.endsWith(']\n'));
+  });
+
   it('filters combine; --proto all and --family all mean no filter (as the help says)', async () => {
     const run = await runCli(['list', '--json', '--proto', 'all', '--family', 'all', '--port', '8080'], backend());
     assert.equal(JSON.parse(run.stdout).length, 3);

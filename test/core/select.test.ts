@@ -7,7 +7,7 @@ import { tallySnapshot } from '../../src/core/tally.js';
 import type { Endpoint, ProcessInfo, Snapshot } from '../../src/core/model.js';
 import { protectionReason } from '../../src/core/protect.js';
 import { makeRange } from '../../src/core/ranges.js';
-import { endpointsOnPorts, filterEndpoints, groupByOwner, killCandidatePids, withProcessNames } from '../../src/core/select.js';
+import { endpointsOnPorts, filterEndpoints, groupByOwner, killCandidatePids, ownedEndpointJsonEncoder, withProcessNames } from '../../src/core/select.js';
 import { verdictOfPercent } from '../../src/core/usage.js';
 import { parsePortSpans } from '../../src/core/validate.js';
 
@@ -60,6 +60,18 @@ describe('selection', () => {
     const named = withProcessNames(endpoints.slice(0, 4), snapshot);
     assert.deepEqual(named.map((e) => e.processName), ['server', 'server', 'client', null]);
     assert.deepEqual(Object.keys(named[0]!), ['protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'pid', 'processName', 'holders']);
+  });
+
+  it('the JSON encoder writes exactly what JSON.stringify writes of withProcessNames, shared sockets and odd text included', () => {
+    const shared: Endpoint = { ...tcp(9000, 'LISTEN', 100), holders: [100, 200] };
+    const odd: ProcessInfo = {
+      pid: 600, name: 'we\u001b[31mird "name"\n', commandLine: 'node -e "x\u2028y" \\ é', startTime: '2026-11-26T00:00:00.000Z', handles: 3,
+      unit: 'a b.service', container: { runtime: 'docker', id: 'f'.repeat(64) }, parentChain: [{ pid: 1, name: 'init' }],
+    };
+    const all = [...endpoints, shared, tcp(9001, 'LISTEN', 600), tcp(9002, 'LISTEN', 700)];
+    const processes = new Map([...snapshot.processes, [600, odd]]);
+    const encode = ownedEndpointJsonEncoder({ processes });
+    assert.deepEqual(all.map(encode), withProcessNames(all, { processes }).map((endpoint) => JSON.stringify(endpoint)));
   });
 
   it('list filters combine; a port filter matches local or remote', () => {
