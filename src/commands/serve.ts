@@ -5,6 +5,7 @@ import type { Backend } from '../backend.js';
 import { escapeControl } from '../core/terminal.js';
 import { parsePositiveInteger, parseSeconds } from '../core/validate.js';
 import { BackendError, NotPermittedError, UsageError } from '../errors.js';
+import { keepHeapNearLiveSize } from '../heapTuning.js';
 import { parseBackendChoice, resolveBackendName } from '../backend.js';
 import type { CollectThread } from '../serve/collectThread.js';
 import { DEFAULT_LISTEN, formatAuthority, parseListen, type ListenAddress } from '../serve/listen.js';
@@ -44,6 +45,7 @@ async function runServe(args: ArgumentsCamelCase<ServeArgs>): Promise<void> {
   const backendChoice = parseBackendChoice(args.backend);
   resolveBackendName(backendChoice); // no backend for this OS is bad input, said before listening
   const { runtime } = args;
+  keepHeapNearLiveSize();
   // loaded here, not with the parser: other commands never load prom-client or the HTTP server
   const [{ healthOf }, { CollectThread }, { createExporterMetrics }, { closeServer, createExporterServer, listen, MetricsText }] = await Promise.all([
     import('../serve/collector.js'),

@@ -5,6 +5,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { SORT_KEYS } from '../core/aggregate.js';
 import { INTERVAL_LIMITS, parseInterval, parseSortKey } from '../core/validate.js';
 import { UsageError } from '../errors.js';
+import { keepHeapNearLiveSize } from '../heapTuning.js';
 import { withBackend, type GlobalArgs } from './common.js';
 
 interface TopArgs extends GlobalArgs {
@@ -36,6 +37,7 @@ async function runTopCommand(args: ArgumentsCamelCase<TopArgs>): Promise<void> {
   // React picks its build when first loaded: the development build's checks cost the view about as
   // much CPU as the analysis itself. A user who sets NODE_ENV keeps it.
   process.env.NODE_ENV ??= 'production';
+  keepHeapNearLiveSize();
   await withBackend(args, async (backend) => {
     const { runTop } = await importViewForTerminal();
     await runTop(backend, { hostName: hostname(), intervalSeconds, sortKey, filter: String(args.filter ?? '') });

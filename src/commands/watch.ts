@@ -18,6 +18,7 @@ import {
   type WatchSummary,
 } from '../core/watchsample.js';
 import { UsageError } from '../errors.js';
+import { keepHeapNearLiveSize } from '../heapTuning.js';
 import type { Runtime } from '../runtime.js';
 import { diagnoseBackend, withBackend, type GlobalArgs } from './common.js';
 import { LineFile } from './lineFile.js';
@@ -49,6 +50,7 @@ async function runWatch(args: ArgumentsCamelCase<WatchArgs>): Promise<void> {
   const count = args.count === undefined ? null : parsePositiveInteger(args.count, '--count');
   const out = parseOutFile(args.out);
   const { runtime } = args;
+  keepHeapNearLiveSize();
   await withBackend(args, async (backend) => {
     const columns = sampleColumns(await backend.getRanges());
     const sink = out ? openSink(out.path, out.format, columns) : null;
