@@ -108,25 +108,52 @@ export function parseProcNet(source: ProcNetSource, options: ParseOptions = {}):
 /**
  * Drops rows listed twice. The kernel hands a large table out in chunks and sockets that come and go
  * between two chunks shift the rest, so one snapshot may list a socket twice (370 duplicates in 15,505
- * rows under churn). A socket is its inode where it has one, else its 4-tuple and state.
+ * rows under churn). A socket is its inode where it has one, else its 4-tuple and state. A TCP
+ * connection may also be listed once without an inode (waiting in a listener's accept queue) and once
+ * with one (accepted by then): a TCP 4-tuple names one connection per state, so the row with the
+ * inode stays. (UDP sockets may share a 4-tuple with SO_REUSEPORT: only their inodes tell them apart.)
  */
 export function dedupeEndpoints(endpoints: ProcEndpoint[]): ProcEndpoint[] {
   const seenInodes = new Set<number>();
-  const seenTuples = new Set<string>();
+  /** inode-less rows by 4-tuple and state: the index they were kept at */
+  const inodeless = new Map<string, number>();
+  /** their local and remote ports, so that rows with an inode build a key only when one may match */
+  const inodelessPorts = new Set<number>();
   let kept = 0;
   for (const endpoint of endpoints) {
     if (endpoint.inode !== 0) {
       if (seenInodes.has(endpoint.inode)) continue;
       seenInodes.add(endpoint.inode);
     } else {
-      const key = `${endpoint.protocol}${endpoint.family}|${endpoint.localAddress}|${endpoint.localPort}|${endpoint.remoteAddress}|${endpoint.remotePort}|${endpoint.state}`;
-      if (seenTuples.has(key)) continue;
-      seenTuples.add(key);
+      const key = tupleKey(endpoint);
+      if (inodeless.has(key)) continue;
+      inodeless.set(key, kept);
+      inodelessPorts.add(portPair(endpoint));
     }
     endpoints[kept++] = endpoint;
   }
   endpoints.length = kept;
+  if (inodeless.size === 0) return endpoints;
+  // the accept-queue case: drop the inode-less row of a TCP connection also listed with its inode
+  const dropped = new Set<number>();
+  for (const endpoint of endpoints) {
+    if (endpoint.inode === 0 || endpoint.protocol !== 'tcp' || !inodelessPorts.has(portPair(endpoint))) continue;
+    const index = inodeless.get(tupleKey(endpoint));
+    if (index !== undefined) dropped.add(index);
+  }
+  if (dropped.size === 0) return endpoints;
+  let left = 0;
+  for (let index = 0; index < endpoints.length; index++) if (!dropped.has(index)) endpoints[left++] = endpoints[index]!;
+  endpoints.length = left;
   return endpoints;
+}
+
+function tupleKey(endpoint: ProcEndpoint): string {
+  return `${endpoint.protocol}${endpoint.family}|${endpoint.localAddress}|${endpoint.localPort}|${endpoint.remoteAddress}|${endpoint.remotePort}|${endpoint.state}`;
+}
+
+function portPair(endpoint: ProcEndpoint): number {
+  return endpoint.localPort * 65536 + (endpoint.remotePort ?? 0);
 }
 
 /** Value of one hex digit's character code, or -1. */

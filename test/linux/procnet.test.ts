@@ -100,4 +100,14 @@ describe('dedupeEndpoints', () => {
     const kept = dedupeEndpoints(rows);
     assert.deepEqual(kept.map((endpoint) => [endpoint.inode, endpoint.localPort]), [[11, 8080], [12, 40000], [0, 40001], [0, 40002]]);
   });
+
+  it('keeps the accepted row of a TCP connection also listed while it waited in the accept queue (no inode)', () => {
+    const queued = row(0, 8080, 'ESTABLISHED', 40003);
+    const accepted = row(13, 8080, 'ESTABLISHED', 40003);
+    assert.deepEqual(dedupeEndpoints([row(11, 8080, 'LISTEN'), queued, row(0, 40001, 'TIME_WAIT', 8080), accepted]).map((endpoint) => endpoint.inode), [11, 0, 13]);
+    assert.deepEqual(dedupeEndpoints([accepted, queued]).map((endpoint) => endpoint.inode), [13]);
+    // UDP sockets bound with SO_REUSEPORT share a 4-tuple and differ by inode: all stay
+    const udp = (inode: number): ProcEndpoint => ({ ...row(inode, 5353, 'LISTEN'), protocol: 'udp', state: null });
+    assert.deepEqual(dedupeEndpoints([udp(21), udp(22), udp(0)]).map((endpoint) => endpoint.inode), [21, 22, 0]);
+  });
 });
