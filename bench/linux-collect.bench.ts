@@ -239,7 +239,7 @@ function printLevel({ level, loadBefore, loadAfter, result }: LevelResult): void
   }
   const baseList = medianOf(result, 'base-list');
   if (Number.isFinite(baseList)) {
-    console.log(`against the baseline: list ${ratio(baseList / list)} faster, who ${ratio(medianOf(result, 'base-who') / medianOf(result, 'who'))} faster`);
+    console.log(`this porttop / the baseline, wall time: list --json ${ratio(list / baseList)}, who P ${ratio(medianOf(result, 'who') / medianOf(result, 'base-who'))} (under 1: faster than the baseline)`);
   }
   if (loadavg()[0]! > availableParallelism()) {
     console.log(`note: the machine was busy (1-min load above its ${availableParallelism()} cores): figures are noisier; re-run when it is quiet`);
