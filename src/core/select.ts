@@ -105,7 +105,12 @@ export function withProcessNames(endpoints: readonly Endpoint[], snapshot: Pick<
     if (!holder) cache.set(pid, (holder = holderJson(pid, snapshot.processes.get(pid))));
     return holder;
   };
-  return endpoints.map((endpoint) => ({
+  return endpoints.map((endpoint) => ({ ...ownedFields(endpoint, snapshot), holders: endpoint.holders.map(holderOf) }));
+}
+
+/** An endpoint's own fields as JSON shows them, without its holders: pid and processName are the first holder. */
+function ownedFields(endpoint: Endpoint, snapshot: Pick<Snapshot, 'processes'>): Omit<OwnedEndpoint, 'holders'> {
+  return {
     protocol: endpoint.protocol,
     family: endpoint.family,
     localAddress: endpoint.localAddress,
@@ -115,8 +120,7 @@ export function withProcessNames(endpoints: readonly Endpoint[], snapshot: Pick<
     state: endpoint.state,
     pid: endpoint.pid,
     processName: endpoint.pid === null ? null : (snapshot.processes.get(endpoint.pid)?.name ?? null),
-    holders: endpoint.holders.map(holderOf),
-  }));
+  };
 }
 
 /**
@@ -132,17 +136,7 @@ export function ownedEndpointJsonEncoder(snapshot: Pick<Snapshot, 'processes'>):
     return text;
   };
   return (endpoint) => {
-    const head = JSON.stringify({
-      protocol: endpoint.protocol,
-      family: endpoint.family,
-      localAddress: endpoint.localAddress,
-      localPort: endpoint.localPort,
-      remoteAddress: endpoint.remoteAddress,
-      remotePort: endpoint.remotePort,
-      state: endpoint.state,
-      pid: endpoint.pid,
-      processName: endpoint.pid === null ? null : (snapshot.processes.get(endpoint.pid)?.name ?? null),
-    });
+    const head = JSON.stringify(ownedFields(endpoint, snapshot));
     return `${head.slice(0, -1)},"holders":[${endpoint.holders.map(holderText).join(',')}]}`;
   };
 }
