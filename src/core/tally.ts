@@ -2,9 +2,10 @@
 // counted here, once per refresh: per range (ports in use, per destination, per local address,
 // bound), per process (sockets by state, ephemeral ports, destinations), per state, and the sockets
 // no process owns. Later steps (judgement, TIME_WAIT inference, rows) read these counts and never
-// walk the sockets again. Keys are packed as numbers (id * 65536 + port) so a 30,000-socket pass
-// builds no string per socket.
+// walk the sockets again. A 30,000-socket pass builds no string per socket: ports go into bitmaps
+// (portset.ts), (destination, port) pairs into a list of numbers made distinct when read.
 import { FAMILIES, PROTOCOLS, type Endpoint, type PortRange, type Snapshot, type TcpState } from './model.js';
+import { PortSet, RangePortSets } from './portset.js';
 import { rangeLookup } from './ranges.js';
 
 export type StateTotals = Record<TcpState | 'UDP', number>;
@@ -71,26 +72,67 @@ export interface Destination {
   clients: number[] | null;
   timeWait: number;
   inferred: { pid: number | null; reason: string } | null;
+  /** its place among the destinations of its range's tally (RangeTally), -1 until it has an ephemeral socket */
+  rangeOrder: number;
 }
 
 /** Remote endpoints of one protocol and family, keyed without building a string per socket. */
 export class DestinationTable {
-  private readonly byPort = new Map<number, Map<string, Destination>>();
+  /**
+   * remote port -> 1 + index in `firstOnPort` of its destination, or -(1 + index in `sharedPorts`) once
+   * a second remote address uses the port; 0 for none. A server's accepted connections make one
+   * destination per client port: an array slot each rather than a hashed entry.
+   */
+  private readonly slotByPort = new Int32Array(65536);
+  private readonly firstOnPort: Destination[] = [];
+  private readonly sharedPorts: Map<string, Destination>[] = [];
   readonly withTimeWait: Destination[] = [];
   private nextId = 0;
 
   get(remoteAddress: string, remotePort: number, endpoint: Endpoint): Destination {
-    let byAddress = this.byPort.get(remotePort);
-    if (!byAddress) this.byPort.set(remotePort, (byAddress = new Map()));
-    let destination = byAddress.get(remoteAddress);
-    if (!destination) {
-      destination = {
-        id: this.nextId++, protocol: endpoint.protocol, family: endpoint.family, remoteAddress, remotePort,
-        owner: NO_PID, clients: null, timeWait: 0, inferred: null,
-      };
-      byAddress.set(remoteAddress, destination);
+    const slot = this.slotByPort[remotePort]!;
+    if (slot === 0) {
+      const destination = this.make(remoteAddress, remotePort, endpoint);
+      this.slotByPort[remotePort] = this.firstOnPort.push(destination);
+      return destination;
     }
+    if (slot > 0) {
+      const first = this.firstOnPort[slot - 1]!;
+      if (first.remoteAddress === remoteAddress) return first;
+      const destination = this.make(remoteAddress, remotePort, endpoint);
+      this.slotByPort[remotePort] = -this.sharedPorts.push(new Map([[first.remoteAddress, first], [remoteAddress, destination]]));
+      return destination;
+    }
+    const byAddress = this.sharedPorts[-slot - 1]!;
+    let destination = byAddress.get(remoteAddress);
+    if (!destination) byAddress.set(remoteAddress, (destination = this.make(remoteAddress, remotePort, endpoint)));
     return destination;
+  }
+
+  private make(remoteAddress: string, remotePort: number, endpoint: Endpoint): Destination {
+    return {
+      id: this.nextId++, protocol: endpoint.protocol, family: endpoint.family, remoteAddress, remotePort,
+      owner: NO_PID, clients: null, timeWait: 0, inferred: null, rangeOrder: -1,
+    };
+  }
+}
+
+/** A list of numbers that grows by doubling, sorted in place when read. */
+class NumberList {
+  private values = new Float64Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const larger = new Float64Array(this.values.length * 2);
+      larger.set(this.values);
+      this.values = larger;
+    }
+    this.values[this.length++] = value;
+  }
+
+  sorted(): Float64Array {
+    return this.values.subarray(0, this.length).sort();
   }
 }
 
@@ -99,17 +141,23 @@ const WILDCARDS = new Set(['0.0.0.0', '::']);
 /** Per range: ports in use, distinct local ports per destination and per local address, globally taken ports. */
 export class RangeTally {
   /** distinct local ports of the range in use */
-  readonly ports = new Set<number>();
+  readonly ports = new PortSet();
   readonly byState: Record<string, number> = {};
-  /** destination id * 65536 + local port, so each port counts once per destination */
-  private readonly destinationPorts = new Set<number>();
-  private readonly portsToward = new Map<Destination, number>();
+  /**
+   * destination id * 65536 + local port, one entry per socket toward a destination; sorted and made
+   * distinct when first asked (pushing a number per socket costs far less than a Set of them)
+   */
+  private readonly toward = new NumberList();
+  private towardSorted: Float64Array | null = null;
+  /** distinct local ports per destination, in the order the destinations were first seen here */
+  private portsTowardCache: Map<Destination, number> | null = null;
+  /** destinations by rangeOrder */
+  private readonly destinationOrder: Destination[] = [];
   private readonly addressIds = new Map<string, number>();
-  /** address id * 65536 + local port */
-  private readonly addressPorts = new Set<number>();
-  private readonly portsOn: number[] = [];
+  /** local ports per local address (by address id) */
+  private readonly portsByAddress: PortSet[] = [];
   /** ports taken for every destination: BOUND TCP sockets, or every UDP socket */
-  readonly bound = new Set<number>();
+  readonly bound = new PortSet();
 
   add(endpoint: Endpoint, destination: Destination | null): void {
     this.ports.add(endpoint.localPort);
@@ -117,31 +165,48 @@ export class RangeTally {
     this.byState[state] = (this.byState[state] ?? 0) + 1;
     let addressId = this.addressIds.get(endpoint.localAddress);
     if (addressId === undefined) {
-      addressId = this.portsOn.length;
+      addressId = this.portsByAddress.length;
       this.addressIds.set(endpoint.localAddress, addressId);
-      this.portsOn.push(0);
+      this.portsByAddress.push(new PortSet());
     }
-    const onAddress = addressId * 65536 + endpoint.localPort;
-    if (!this.addressPorts.has(onAddress)) {
-      this.addressPorts.add(onAddress);
-      this.portsOn[addressId]!++;
-    }
+    this.portsByAddress[addressId]!.add(endpoint.localPort);
     if (endpoint.protocol === 'udp' || endpoint.state === 'BOUND') {
       this.bound.add(endpoint.localPort);
       return;
     }
     if (!destination) return;
-    const toward = destination.id * 65536 + endpoint.localPort;
-    if (this.destinationPorts.has(toward)) return;
-    this.destinationPorts.add(toward);
-    this.portsToward.set(destination, (this.portsToward.get(destination) ?? 0) + 1);
+    if (destination.rangeOrder < 0) destination.rangeOrder = this.destinationOrder.push(destination) - 1;
+    this.toward.push(destination.rangeOrder * 65536 + endpoint.localPort);
+    this.towardSorted = null;
+    this.portsTowardCache = null;
+  }
+
+  /** distinct (destination, local port) pairs, ascending */
+  private sortedToward(): Float64Array {
+    this.towardSorted ??= this.toward.sorted();
+    return this.towardSorted;
+  }
+
+  /** distinct local ports per destination, in the order destinations were first seen in this range */
+  private portsToward(): Map<Destination, number> {
+    if (this.portsTowardCache) return this.portsTowardCache;
+    const counts: number[] = [];
+    let previous = -1;
+    for (const key of this.sortedToward()) {
+      if (key === previous) continue;
+      previous = key;
+      const order = Math.floor(key / 65536);
+      counts[order] = (counts[order] ?? 0) + 1;
+    }
+    this.portsTowardCache = new Map(this.destinationOrder.map((destination, order) => [destination, counts[order]!]));
+    return this.portsTowardCache;
   }
 
   /** the destination with the most local ports of this range */
   worstDestination(): { destination: Destination; ports: number } | null {
     let worst: Destination | null = null;
     let most = 0;
-    for (const [destination, ports] of this.portsToward) {
+    for (const [destination, ports] of this.portsToward()) {
       if (ports > most) {
         worst = destination;
         most = ports;
@@ -151,31 +216,43 @@ export class RangeTally {
   }
 
   /** Ports of the range bound globally that are not already counted toward this destination. */
-  boundNotToward(destinationId: number | null): number {
-    if (destinationId === null) return this.bound.size;
+  boundNotToward(destination: Destination | null): number {
+    if (destination === null || destination.rangeOrder < 0) return this.bound.size;
+    const sorted = this.sortedToward();
     let extra = 0;
-    for (const port of this.bound) if (!this.destinationPorts.has(destinationId * 65536 + port)) extra++;
+    for (const port of this.bound) if (!sortedHas(sorted, destination.rangeOrder * 65536 + port)) extra++;
     return extra;
   }
 
   /** The local address with the most ports; a port bound on the wildcard address is taken on every one. */
   worstLocalAddress(): { localAddress: string; ports: number } | null {
-    const wildcardIds: number[] = [];
-    for (const [address, id] of this.addressIds) if (WILDCARDS.has(address)) wildcardIds.push(id);
-    const wildcardPorts = new Set<number>();
-    if (wildcardIds.length > 0) {
-      for (const key of this.addressPorts) if (wildcardIds.includes(Math.floor(key / 65536))) wildcardPorts.add(key % 65536);
-    }
+    const wildcardPorts = new PortSet();
+    for (const [address, id] of this.addressIds) if (WILDCARDS.has(address)) for (const port of this.portsByAddress[id]!) wildcardPorts.add(port);
     let worst: { localAddress: string; ports: number } | null = null;
     for (const [address, id] of this.addressIds) {
       if (WILDCARDS.has(address)) continue;
-      let size = this.portsOn[id]!;
-      for (const port of wildcardPorts) if (!this.addressPorts.has(id * 65536 + port)) size++;
+      const own = this.portsByAddress[id]!;
+      let size = own.size;
+      for (const port of wildcardPorts) if (!own.has(port)) size++;
       if (!worst || size > worst.ports) worst = { localAddress: address, ports: size };
     }
     if (!worst && wildcardPorts.size > 0) worst = { localAddress: '*', ports: wildcardPorts.size };
     return worst;
   }
+}
+
+/** Binary search in an ascending array. */
+function sortedHas(sorted: Float64Array, value: number): boolean {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const found = sorted[middle]!;
+    if (found === value) return true;
+    if (found < value) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
 }
 
 /** Per process: its sockets by state, its ephemeral ports and where its client connections go. */
@@ -191,12 +268,12 @@ export class ProcessTally {
   clientEstablished = 0;
   /** TIME_WAIT sockets attributed to it by inference (TIME_WAIT has no owner on either OS) */
   inferredTimeWait = 0;
-  /** (range index, port) pairs as range index * 65536 + port, of sockets it owns */
-  readonly ephemeral = new Set<number>();
+  /** (range index, port) pairs of sockets it owns */
+  readonly ephemeral = new RangePortSets();
   /** the same for TIME_WAIT sockets attributed to it */
-  readonly inferredEphemeral = new Set<number>();
-  /** client-side sockets per destination, for the culprit's top destination */
-  readonly socketsToward = new Map<Destination, number>();
+  readonly inferredEphemeral = new RangePortSets();
+  /** the destination of each of its client-side sockets, counted only for the culprits listed (topDestination) */
+  private readonly toward: Destination[] = [];
 
   constructor(readonly pid: number) {}
 
@@ -212,19 +289,30 @@ export class ProcessTally {
       default: break;
     }
     if (rangeIndex < 0) return;
-    this.ephemeral.add(rangeIndex * 65536 + endpoint.localPort);
-    if (destination) this.socketsToward.set(destination, (this.socketsToward.get(destination) ?? 0) + 1);
+    this.ephemeral.add(rangeIndex, endpoint.localPort);
+    if (destination) this.toward.push(destination);
   }
 
   addInferredTimeWait(endpoint: Endpoint, rangeIndex: number): void {
     this.inferredTimeWait++;
-    if (rangeIndex >= 0) this.inferredEphemeral.add(rangeIndex * 65536 + endpoint.localPort);
+    if (rangeIndex >= 0) this.inferredEphemeral.add(rangeIndex, endpoint.localPort);
+  }
+
+  /** the destination most of its client sockets talk to; the first seen wins a tie */
+  topDestination(): { destination: Destination; sockets: number } | null {
+    const sockets = new Map<Destination, number>();
+    for (const destination of this.toward) sockets.set(destination, (sockets.get(destination) ?? 0) + 1);
+    let top: { destination: Destination; sockets: number } | null = null;
+    for (const [destination, count] of sockets) if (!top || count > top.sockets) top = { destination, sockets: count };
+    return top;
   }
 
   /** distinct ephemeral ports, owned or attributed */
   get ephemeralPorts(): number {
     let extra = 0;
-    for (const key of this.inferredEphemeral) if (!this.ephemeral.has(key)) extra++;
+    this.inferredEphemeral.forEach((rangeIndex, port) => {
+      if (!this.ephemeral.has(rangeIndex, port)) extra++;
+    });
     return this.ephemeral.size + extra;
   }
 }

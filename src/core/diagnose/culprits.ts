@@ -12,15 +12,12 @@ function isNotable(tally: ProcessTally): boolean {
 
 /** the destination most of its client sockets talk to; the first seen wins a tie */
 function topDestination(tally: ProcessTally): Culprit['topDestination'] {
-  let top: Culprit['topDestination'] = null;
-  for (const [destination, sockets] of tally.socketsToward) {
-    if (!top || sockets > top.sockets) top = { remoteAddress: destination.remoteAddress, remotePort: destination.remotePort, sockets };
-  }
-  return top;
+  const top = tally.topDestination();
+  return top && { remoteAddress: top.destination.remoteAddress, remotePort: top.destination.remotePort, sockets: top.sockets };
 }
 
 export function rankCulprits(tally: SnapshotTally): Culprit[] {
-  const culprits: Culprit[] = [];
+  const culprits: (Omit<Culprit, 'topDestination'> & { counts: ProcessTally })[] = [];
   for (const counts of tally.processes.values()) {
     const info = tally.snapshot.processes.get(counts.pid);
     const processName = info?.name ?? '?';
@@ -39,7 +36,7 @@ export function rankCulprits(tally: SnapshotTally): Culprit[] {
       handles,
       inferredTimeWait: counts.inferredTimeWait,
       handleSuspect,
-      topDestination: topDestination(counts),
+      counts,
     });
   }
   culprits.sort(
@@ -51,5 +48,6 @@ export function rankCulprits(tally: SnapshotTally): Culprit[] {
       (b.handles ?? 0) - (a.handles ?? 0) ||
       a.pid - b.pid,
   );
-  return culprits.slice(0, CULPRIT_LIMIT);
+  // the top destination is counted for the culprits listed only
+  return culprits.slice(0, CULPRIT_LIMIT).map(({ counts, ...culprit }) => ({ ...culprit, topDestination: topDestination(counts) }));
 }

@@ -48,7 +48,7 @@ export function judgeRanges(tally: SnapshotTally, platform: Platform, excluded: 
     } else {
       const destinationPorts = worstDestination?.ports ?? 0;
       // bound ports are lost to every destination, so they add to the busiest one
-      const combined = Math.min(usage.inUse, destinationPorts + counts.boundNotToward(worst?.destination.id ?? null));
+      const combined = Math.min(usage.inUse, destinationPorts + counts.boundNotToward(worst?.destination ?? null));
       judgedBy = boundPorts > destinationPorts ? 'bound' : 'destination';
       judgedPorts = Math.max(combined, boundPorts);
       // a nearly full range breaks bind() to port 0 (and connect() after an explicit bind) first: a warning
