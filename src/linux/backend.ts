@@ -20,7 +20,7 @@ import { dedupeEndpoints, parseProcNet, type ProcEndpoint } from './procnet.js';
 import { parseBootTime, parseCmdline, parsePortRangeSysctl, startTimeIso, type PidStat } from './procpid.js';
 import { parseCgroup } from './cgroup.js';
 import { listPids, readIdentity, scanSocketOwners } from './owners.js';
-import { ProcTableReader } from './tableReader.js';
+import { readProcTable } from './tableReader.js';
 import { EventLoopYielder } from './yielder.js';
 
 export const PORT_RANGE_SYSCTL = '/proc/sys/net/ipv4/ip_local_port_range';
@@ -49,8 +49,6 @@ export class LinuxBackend implements Backend {
   private readonly littleEndian = endianness() === 'LE';
   /** read once per run so start times stay comparable between a snapshot and a kill */
   private bootTimeSeconds: number | undefined;
-  /** one small buffer for every table of every snapshot */
-  private readonly tables = new ProcTableReader();
 
   constructor(options: LinuxBackendOptions = {}) {
     this.procRoot = options.procRoot ?? '/proc';
@@ -161,7 +159,7 @@ export class LinuxBackend implements Backend {
       const parse = (text: string, header: boolean) =>
         parseProcNet({ protocol, family, text, header }, { littleEndian: this.littleEndian, localPorts, into: endpoints });
       try {
-        await this.tables.read(path, parse, { yielder, listenersOf: listenersOnly && protocol === 'tcp' ? family : null });
+        await readProcTable(path, parse, { yielder, listenersOf: listenersOnly && protocol === 'tcp' ? family : null });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') continue; // IPv6 disabled: no tcp6/udp6

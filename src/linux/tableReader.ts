@@ -1,4 +1,4 @@
-// Reads a /proc/net table in pieces of complete rows through one small reused buffer. A 30,000-socket
+// Reads a /proc/net table in pieces of complete rows through one small buffer. A 30,000-socket
 // table is 4.5 MB of text: read whole, it was an 8 MB buffer kept for the life of the process plus a
 // 4.5 MB string per refresh in V8's large-object space, where it lived until the next full collection.
 // A piece is a young string that dies at once.
@@ -24,41 +24,41 @@ export interface TableReadOptions {
   listenersOf?: Family | null;
 }
 
-export class ProcTableReader {
-  private buffer = Buffer.allocUnsafe(TABLE_PIECE_BYTES);
-
-  /** Hands every complete row of the table at `path` to `piece`, in order, a piece per read. */
-  async read(path: string, piece: TablePiece, options: TableReadOptions): Promise<void> {
-    const fd = openSync(path, 'r');
-    try {
-      let length = 0;
-      let header = true;
-      for (;;) {
-        // a row longer than the buffer (never printed by the kernel): grow rather than loop
-        if (length === this.buffer.length) this.buffer = Buffer.concat([this.buffer, Buffer.allocUnsafe(this.buffer.length)]);
-        const read = readSync(fd, this.buffer, length, this.buffer.length - length, null);
-        length += read;
-        let done = read === 0;
-        let end = done ? length : this.buffer.lastIndexOf(10, length - 1) + 1;
-        if (options.listenersOf && end > 0) {
-          const stop = endOfListeners(this.buffer, 0, end, options.listenersOf, header);
-          if (stop.done) {
-            end = stop.at;
-            done = true;
-          }
+/**
+ * Hands every complete row of the table at `path` to `piece`, in order, a piece per read. The buffer is
+ * the call's own (112 KiB, not zeroed): two snapshots running at once never share it.
+ */
+export async function readProcTable(path: string, piece: TablePiece, options: TableReadOptions): Promise<void> {
+  let buffer = Buffer.allocUnsafe(TABLE_PIECE_BYTES);
+  const fd = openSync(path, 'r');
+  try {
+    let length = 0;
+    let header = true;
+    for (;;) {
+      // a row longer than the buffer (never printed by the kernel): grow rather than loop
+      if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      length += read;
+      let done = read === 0;
+      let end = done ? length : buffer.lastIndexOf(10, length - 1) + 1;
+      if (options.listenersOf && end > 0) {
+        const stop = endOfListeners(buffer, 0, end, options.listenersOf, header);
+        if (stop.done) {
+          end = stop.at;
+          done = true;
         }
-        if (end > 0) {
-          piece(this.buffer.toString('latin1', 0, end), header);
-          header = false;
-          this.buffer.copyWithin(0, end, length);
-          length -= end;
-        }
-        if (done) return;
-        await options.yielder.maybeYield();
       }
-    } finally {
-      closeSync(fd);
+      if (end > 0) {
+        piece(buffer.toString('latin1', 0, end), header);
+        header = false;
+        buffer.copyWithin(0, end, length);
+        length -= end;
+      }
+      if (done) return;
+      await options.yielder.maybeYield();
     }
+  } finally {
+    closeSync(fd);
   }
 }
 

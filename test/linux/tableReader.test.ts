@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseProcNet, type ProcEndpoint } from '../../src/linux/procnet.js';
-import { ProcTableReader, TABLE_PIECE_BYTES } from '../../src/linux/tableReader.js';
+import { readProcTable, TABLE_PIECE_BYTES } from '../../src/linux/tableReader.js';
 import { EventLoopYielder } from '../../src/linux/yielder.js';
 
 const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
@@ -14,7 +14,7 @@ const hex4 = (value: number) => value.toString(16).toUpperCase().padStart(4, '0'
 const row = (slot: number, port: number, state: string, inode: number) =>
   `${String(slot).padStart(4)}: 0100007F:${hex4(port)} ${state === '0A' ? '00000000:0000' : `0100007F:${hex4(40_000 + (slot % 20_000))}`} ${state} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`;
 
-describe('ProcTableReader', () => {
+describe('readProcTable', () => {
   const dir = mkdtempSync(join(tmpdir(), 'porttop-table-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   // 300 listeners, then 8,000 connections: about 1.2 MB, ten pieces and more
@@ -26,7 +26,7 @@ describe('ProcTableReader', () => {
   async function readPieces(listenersOf: 'ipv4' | null): Promise<{ endpoints: ProcEndpoint[]; pieces: number }> {
     const endpoints: ProcEndpoint[] = [];
     let pieces = 0;
-    await new ProcTableReader().read(
+    await readProcTable(
       path,
       (piece, header) => {
         pieces++;
@@ -44,6 +44,12 @@ describe('ProcTableReader', () => {
     const { endpoints, pieces } = await readPieces(null);
     assert.ok(pieces >= 8, `${pieces} pieces`);
     assert.deepEqual(endpoints, parseProcNet({ protocol: 'tcp', family: 'ipv4', text }));
+  });
+
+  it('two reads at once do not share a buffer', async () => {
+    const [first, second] = await Promise.all([readPieces(null), readPieces(null)]);
+    assert.deepEqual(first.endpoints, second.endpoints);
+    assert.equal(first.endpoints.length, 8_300);
   });
 
   it('with listenersOf, stops at the first row that is not LISTEN', async () => {
