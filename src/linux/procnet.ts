@@ -117,8 +117,11 @@ export function dedupeEndpoints(endpoints: ProcEndpoint[]): ProcEndpoint[] {
   const seenInodes = new Set<number>();
   /** inode-less rows by 4-tuple and state: the index they were kept at */
   const inodeless = new Map<string, number>();
-  /** their local and remote ports, so that rows with an inode build a key only when one may match */
-  const inodelessPorts = new Set<number>();
+  /**
+   * local and remote ports of the inode-less TCP rows an accepted row may repeat (not TIME_WAIT: a row
+   * with an inode is never in TIME_WAIT), so that rows with an inode build a key only when one may match
+   */
+  const acceptQueuePorts = new Set<number>();
   let kept = 0;
   for (const endpoint of endpoints) {
     if (endpoint.inode !== 0) {
@@ -128,16 +131,16 @@ export function dedupeEndpoints(endpoints: ProcEndpoint[]): ProcEndpoint[] {
       const key = tupleKey(endpoint);
       if (inodeless.has(key)) continue;
       inodeless.set(key, kept);
-      inodelessPorts.add(portPair(endpoint));
+      if (endpoint.protocol === 'tcp' && endpoint.state !== 'TIME_WAIT') acceptQueuePorts.add(portPair(endpoint));
     }
     endpoints[kept++] = endpoint;
   }
   endpoints.length = kept;
-  if (inodeless.size === 0) return endpoints;
+  if (acceptQueuePorts.size === 0) return endpoints;
   // the accept-queue case: drop the inode-less row of a TCP connection also listed with its inode
   const dropped = new Set<number>();
   for (const endpoint of endpoints) {
-    if (endpoint.inode === 0 || endpoint.protocol !== 'tcp' || !inodelessPorts.has(portPair(endpoint))) continue;
+    if (endpoint.inode === 0 || endpoint.protocol !== 'tcp' || !acceptQueuePorts.has(portPair(endpoint))) continue;
     const index = inodeless.get(tupleKey(endpoint));
     if (index !== undefined) dropped.add(index);
   }
