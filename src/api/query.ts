@@ -1,11 +1,11 @@
 // The read-only questions of the library over a backend: who, list, procs, diagnose. Same data as the
 // commands' --json, built from the backend and core directly (never from a command's handler).
 import type { Backend } from '../backend.js';
+import { diagnoseBackend } from './diagnose.js';
 import { diagnosisJson } from '../commands/diagnose.js';
 import { procsJsonRow } from '../commands/procs.js';
 import { sortProcessRows, summarizeProcesses, SORT_KEYS, type ProcessRow, type SortKey } from '../core/aggregate.js';
-import { diagnose, EVENT_WINDOW_MINUTES, type Diagnosis, type RangeDiagnosis } from '../core/diagnose/index.js';
-import type { ExhaustionEvents } from '../core/model.js';
+import type { Diagnosis, RangeDiagnosis } from '../core/diagnose/index.js';
 import { endpointsOnPorts, filterEndpoints, withProcessNames, type EndpointFilter, type OwnedEndpoint } from '../core/select.js';
 import { portsOfSpans, type PortSpan } from '../core/validate.js';
 
@@ -37,17 +37,5 @@ export type DiagnosisReport = Omit<Diagnosis, 'usage'> & {
 };
 
 export async function diagnoseWith(backend: Backend): Promise<DiagnosisReport> {
-  const since = new Date(Date.now() - EVENT_WINDOW_MINUTES * 60_000);
-  const [snapshot, ranges, events] = await Promise.all([backend.snapshot(), backend.getRanges(), eventsOrNull(backend, since)]);
-  return diagnosisJson(diagnose({ snapshot, ranges, events, platform: backend.platform }));
-}
-
-/** Partial failure is data: without the System log the verdict still stands on the sockets. */
-async function eventsOrNull(backend: Backend, since: Date): Promise<ExhaustionEvents | null> {
-  if (!backend.events) return null;
-  try {
-    return await backend.events(since);
-  } catch {
-    return null;
-  }
+  return diagnosisJson((await diagnoseBackend(backend)).diagnosis);
 }

@@ -1,8 +1,7 @@
 // Options every command shares, and the one way a handler borrows a backend.
 import type { Argv } from 'yargs';
 import { parseBackendChoice, type Backend } from '../backend.js';
-import { diagnose, EVENT_WINDOW_MINUTES, type Diagnosis } from '../core/diagnose/index.js';
-import type { Endpoint, ExcludedRange, ExhaustionEvents, Snapshot } from '../core/model.js';
+import type { Endpoint, Snapshot } from '../core/model.js';
 import { ownedEndpointJsonEncoder, withProcessNames } from '../core/select.js';
 import type { Runtime } from '../runtime.js';
 import type { OptionTable } from './define.js';
@@ -23,6 +22,11 @@ export const GLOBAL_OPTIONS = {
 
 export function addGlobalOptions<T>(yargs: Argv<T>) {
   return yargs.options(GLOBAL_OPTIONS);
+}
+
+/** Notes from a diagnosis's optional sources, as the commands print them. */
+export function noteTo(runtime: Runtime): (message: string) => void {
+  return (message) => runtime.stderr(`note: ${message}\n`);
 }
 
 /** Opens the chosen backend, runs the work, and always closes it (no PowerShell left behind). */
@@ -63,40 +67,4 @@ export function printEndpointsJson(runtime: Runtime, endpoints: readonly Endpoin
     }
   }
   runtime.stdout(`${piece}]\n`);
-}
-
-/**
- * One diagnosis from a backend, for `diagnose` and each sample of `watch`: the snapshot, the ranges,
- * the ranges the OS reserved (Windows) and the events, read together. Events are read only where the
- * OS has them, by default over the last EVENT_WINDOW_MINUTES.
- */
-export async function diagnoseBackend(backend: Backend, runtime: Runtime, eventsSince?: Date): Promise<{ diagnosis: Diagnosis; takenAt: string }> {
-  const since = eventsSince ?? new Date(Date.now() - EVENT_WINDOW_MINUTES * 60_000);
-  const [snapshot, ranges, events, excluded] = await Promise.all([
-    backend.snapshot(),
-    backend.getRanges(),
-    optional(backend.events && (() => backend.events!(since)), runtime, 'the Tcpip events from the System log'),
-    optional(backend.excludedRanges && (() => backend.excludedRanges!()), runtime, 'the excluded port ranges'),
-  ]);
-  const diagnosis = diagnose({
-    snapshot,
-    ranges,
-    events: events satisfies ExhaustionEvents | null,
-    platform: backend.platform,
-    excluded: (excluded satisfies ExcludedRange[] | null) ?? [],
-    // Windows elevation is not known here: the hint stays there
-    elevated: backend.platform === 'linux' && process.getuid?.() === 0,
-  });
-  return { diagnosis, takenAt: snapshot.takenAt };
-}
-
-/** A source the OS may not have; its failure is a note, and the verdict still stands on the sockets. */
-async function optional<T>(read: (() => Promise<T>) | undefined, runtime: Runtime, what: string): Promise<T | null> {
-  if (!read) return null;
-  try {
-    return await read();
-  } catch (error) {
-    runtime.stderr(`note: could not read ${what}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return null;
-  }
 }

@@ -5,7 +5,8 @@ import { poolWords, type Diagnosis } from '../core/diagnose/index.js';
 import { formatAddress, rangeKey, VERDICT_LABELS, VERDICT_SENTENCES, verdictReaches } from '../core/labels.js';
 import { parseFailOn } from '../core/validate.js';
 import { EXIT } from '../errors.js';
-import { diagnoseBackend, printJson, withBackend, type GlobalArgs } from './common.js';
+import { diagnoseBackend } from '../api/diagnose.js';
+import { noteTo, printJson, withBackend, type GlobalArgs } from './common.js';
 import { formatTable } from './format.js';
 
 interface DiagnoseArgs extends GlobalArgs {
@@ -26,7 +27,7 @@ export const diagnoseCommand: CommandModule<GlobalArgs, DiagnoseArgs> = {
 async function runDiagnose(args: ArgumentsCamelCase<DiagnoseArgs>): Promise<void> {
   const failOn = parseFailOn(args.failOn);
   await withBackend(args, async (backend) => {
-    const { diagnosis } = await diagnoseBackend(backend, args.runtime);
+    const { diagnosis } = await diagnoseBackend(backend, { note: noteTo(args.runtime) });
     if (args.json) printJson(args.runtime, diagnosisJson(diagnosis));
     else args.runtime.stdout(formatDiagnosis(diagnosis));
     // exit 1 is the "result, not an error" code: monitoring scripts test for it

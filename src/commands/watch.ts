@@ -20,7 +20,8 @@ import {
 import { UsageError } from '../errors.js';
 import { keepHeapNearLiveSize } from '../heapTuning.js';
 import type { Runtime } from '../runtime.js';
-import { diagnoseBackend, withBackend, type GlobalArgs } from './common.js';
+import { diagnoseBackend } from '../api/diagnose.js';
+import { noteTo, withBackend, type GlobalArgs } from './common.js';
 import { LineFile } from './lineFile.js';
 
 interface WatchArgs extends GlobalArgs {
@@ -60,7 +61,7 @@ async function runWatch(args: ArgumentsCamelCase<WatchArgs>): Promise<void> {
     try {
       for (let taken = 0; !stop.requested && (count === null || taken < count); taken++) {
         const started = Date.now();
-        const { diagnosis, takenAt } = await diagnoseBackend(backend, runtime, startedAt);
+        const { diagnosis, takenAt } = await diagnoseBackend(backend, { eventsSince: startedAt, note: noteTo(runtime) });
         const sample = sampleOf(diagnosis, takenAt);
         history.add(sample);
         const trend = history.trend();
