@@ -5,12 +5,13 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { Table } from '@alcalzone/ink-table';
 import { escapeControl } from '../core/terminal.js';
-import type { PortOutcome } from '../core/killplan.js';
-import { describeMethod, describePortAfter, describePorts, type KillDialog } from './killDialog.js';
+import { describePortOutcome, type PortOutcome } from '../core/killplan.js';
+import type { Platform } from '../core/model.js';
+import { describeMethod, describePorts, type KillDialog } from './killDialog.js';
 
 export interface KillDialogViewProps {
   dialog: Exclude<KillDialog, { phase: 'closed' }>;
-  platform: 'linux' | 'windows';
+  platform: Platform;
   /** columns for the command line */
   commandWidth?: number;
 }
@@ -43,9 +44,9 @@ export function KillDialogView({ dialog, platform, commandWidth = 40 }: KillDial
 /** Ports still held first (they matter), at most PORT_LINES lines, the rest counted. */
 const PORT_LINES = 4;
 
-function portLines(outcomes: readonly PortOutcome[]): { text: string; free: boolean }[] {
+function portLines(outcomes: readonly PortOutcome[], platform: Platform): { text: string; free: boolean }[] {
   const ordered = [...outcomes].sort((a, b) => Number(a.status === 'free') - Number(b.status === 'free'));
-  const lines = ordered.slice(0, PORT_LINES).map((outcome) => ({ text: describePortAfter(outcome), free: outcome.status === 'free' }));
+  const lines = ordered.slice(0, PORT_LINES).map((outcome) => ({ text: describePortOutcome(outcome, platform), free: outcome.status === 'free' }));
   const rest = ordered.slice(PORT_LINES);
   if (rest.length > 0) {
     const free = rest.every((outcome) => outcome.status === 'free');
@@ -70,7 +71,7 @@ function DialogBody({ dialog, platform }: Pick<KillDialogViewProps, 'dialog' | '
           {dialog.others.map((other) => (
             <Text key={other.pid} color={other.outcome === 'stopped' || other.outcome === 'gone' ? 'green' : 'red'}>PID {other.pid}: {escapeControl(other.message)}</Text>
           ))}
-          {portLines(dialog.portsAfter ?? []).map((line, index) => (
+          {portLines(dialog.portsAfter ?? [], platform).map((line, index) => (
             <Text key={index} color={line.free ? 'green' : 'red'}>{escapeControl(line.text)}</Text>
           ))}
         </Box>

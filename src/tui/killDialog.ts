@@ -2,7 +2,7 @@
 // result), and the pure steps between them. The component only draws the phase it is given.
 // The dialog stops every process that holds the selected process's listening sockets (a forked server
 // shares them), and its result says whether the ports are free afterwards.
-import { describePortOutcome, type KillCandidate, type PortOutcome } from '../core/killplan.js';
+import type { KillCandidate, PortOutcome } from '../core/killplan.js';
 import type { KillOptions, KillResult, KillTarget, WindowsService } from '../core/model.js';
 import { protectionReason, type ProtectionContext } from '../core/protect.js';
 
@@ -87,9 +87,4 @@ export function describePorts(ports: readonly number[], shown = 6): string {
   if (ports.length === 0) return 'none';
   const listed = ports.slice(0, shown).join(', ');
   return ports.length > shown ? `${listed} and ${ports.length - shown} more` : listed;
-}
-
-/** "port 8080 is free" / "port 8080 is still held by PID 4121 node": the proof after the stop. */
-export function describePortAfter(outcome: PortOutcome, platform: 'linux' | 'windows' = 'linux'): string {
-  return describePortOutcome(outcome, platform);
 }

@@ -34,3 +34,19 @@ test('describePorts names a few ports and counts the rest', () => {
   assert.equal(describePorts([80, 443]), '80, 443');
   assert.equal(describePorts([1, 2, 3, 4], 2), '1, 2 and 2 more');
 });
+
+test("the result's port lines speak the platform's words: Administrator on Windows, root on Linux", async () => {
+  const { createElement } = await import('react');
+  const { render, cleanup } = await import('ink-testing-library');
+  const { KillDialogView } = await import('../../src/tui/KillDialogView.js');
+  const working = { phase: 'working' as const, ...subject(1234) };
+  const hidden = { port: 8080, status: 'hidden' as const, holders: [], timeWait: 0 };
+  const dialog = afterKill(working, { pid: 1234, name: 'node', outcome: 'stopped', signals: ['SIGTERM'], message: 'stopped by SIGTERM' }, [], [hidden]);
+  assert.ok(dialog.phase === 'result');
+  for (const [platform, words] of [['windows', 'run porttop as Administrator'], ['linux', 'run porttop as root (sudo)']] as const) {
+    const view = render(createElement(KillDialogView, { dialog, platform, commandWidth: 40 }));
+    assert.match((view.lastFrame() ?? '').replace(/\s+/g, ' '), new RegExp(words.replace(/[()]/g, '\\$&')));
+    view.unmount();
+  }
+  cleanup();
+});
