@@ -23,7 +23,7 @@ export interface SnapshotOptions {
    */
   localPorts?: ReadonlySet<number>;
   /**
-   * Only listening TCP sockets (and UDP) are wanted (`wait --listening`, `why`): a backend may then skip
+   * Only listening TCP sockets (and UDP) are wanted (`wait --listening`): a backend may then skip
    * reading connections. Other TCP states may be missing from such a snapshot.
    */
   listenersOnly?: boolean;

@@ -2,7 +2,7 @@
 // a UsageError naming the value and what is allowed.
 import { isIP } from 'node:net';
 import type { Protocol } from '../core/model.js';
-import { parsePortSpan, parsePositiveInteger, type PortSpan } from '../core/validate.js';
+import { parsePortSpan, parsePortSpans, parsePositiveInteger, type PortSpan } from '../core/validate.js';
 import { UsageError } from '../errors.js';
 
 /** An IP address literal; names such as localhost are refused so the answer is about one address. */
@@ -34,7 +34,5 @@ export function parseCount(value: unknown): number {
 
 /** A number or text given to a library function: 8080, '8080', ':8080', '8000-8099'. */
 export function spansOf(ports: number | string | readonly (number | string)[]): PortSpan[] {
-  const list = Array.isArray(ports) ? ports : [ports];
-  if (list.length === 0) throw new UsageError('no port given: expected one or more ports (1-65535) or ranges like 8000-8099');
-  return list.map((port) => parsePortSpan(port));
+  return parsePortSpans(Array.isArray(ports) ? ports : [ports]);
 }

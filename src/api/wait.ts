@@ -34,7 +34,8 @@ export async function waitForWith(backend: Backend, request: WaitRequest): Promi
   const ports = request.spans.map((span) => (span.from === span.to ? `${span.from}` : `${span.from}-${span.to}`));
   for (;;) {
     // each look reads only the wanted ports and no owners: the condition depends on sockets alone
-    const look = await backend.snapshot({ localPorts, owners: false });
+    // (and, waiting for a listener, only on listening sockets, which the kernel lists first)
+    const look = await backend.snapshot({ localPorts, owners: false, listenersOnly: request.until === 'listening' });
     const state = waitState(look.endpoints, request.spans, request.until, request.protocols);
     const waitedMs = Math.round(performance.now() - started);
     const timedOut = waitedMs >= request.timeoutMs || request.signal?.aborted === true;
