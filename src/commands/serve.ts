@@ -8,7 +8,8 @@ import { BackendError, NotPermittedError, UsageError } from '../errors.js';
 import { keepHeapNearLiveSize } from '../heapTuning.js';
 import { parseBackendChoice, resolveBackendName } from '../backend.js';
 import type { CollectThread } from '../serve/collectThread.js';
-import { DEFAULT_LISTEN, formatAuthority, parseListen, type ListenAddress } from '../serve/listen.js';
+import { formatAddress } from '../core/labels.js';
+import { DEFAULT_LISTEN, parseListen, type ListenAddress } from '../serve/listen.js';
 import { withBackend, type GlobalArgs } from './common.js';
 
 interface ServeArgs extends GlobalArgs {
@@ -74,7 +75,7 @@ async function runServe(args: ArgumentsCamelCase<ServeArgs>): Promise<void> {
       changed: () => metricsText.invalidate(),
       failed: (message) => runtime.stderr(`porttop serve: collection failed, serving the last good one: ${message}\n`),
     });
-    runtime.stdout(`porttop serve: http://${formatAuthority(address.host, bound.port)}/metrics (collecting every ${intervalMs / 1000} s, top ${top})\n`);
+    runtime.stdout(`porttop serve: http://${formatAddress(address.host, bound.port)}/metrics (collecting every ${intervalMs / 1000} s, top ${top})\n`);
     const crashed = collection.ended().then(() => {
       throw new BackendError('the collection thread ended unexpectedly');
     });
@@ -91,7 +92,7 @@ async function runServe(args: ArgumentsCamelCase<ServeArgs>): Promise<void> {
 
 /** One line: for a busy port, which process holds it, found with porttop's own lookup. */
 async function explainListenFailure(error: NodeJS.ErrnoException, address: ListenAddress, args: GlobalArgs): Promise<Error> {
-  const where = formatAuthority(address.host, address.port);
+  const where = formatAddress(address.host, address.port);
   if (error.code === 'EADDRINUSE') {
     const holders = await withBackend(args, (backend) => listenersOn(backend, address.port)).catch(() => []);
     const who = holders.length > 0 ? holders.join(', ') : 'a process porttop cannot see (run as root to name it)';

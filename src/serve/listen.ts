@@ -28,8 +28,3 @@ export function parseListen(value: unknown): ListenAddress {
   if (!hostOk || port > 65535) throw bad();
   return { host, port };
 }
-
-/** host:port as a URL authority (IPv6 in brackets). */
-export function formatAuthority(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}

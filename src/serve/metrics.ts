@@ -5,10 +5,9 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ProcessRow } from '../core/aggregate.js';
 import { topDestinations } from '../core/destinations.js';
 import { EXHAUSTION_EVENT_IDS, type Culprit } from '../core/diagnose/index.js';
-import { rangeKey, VERDICTS } from '../core/labels.js';
+import { formatAddress, rangeKey, VERDICTS } from '../core/labels.js';
 import { TCP_STATES, type Endpoint, type PortRange } from '../core/model.js';
 import type { Collection } from './collector.js';
-import { formatAuthority } from './listen.js';
 
 /** UDP endpoints have no TCP state; their series carry this state label. */
 export const UDP_STATE = 'UDP';
@@ -148,7 +147,7 @@ export async function seriesOf(collection: Collection, top: number): Promise<Met
 
   await nextTurn();
   for (const destination of topDestinations(snapshot.endpoints, ranges, top)) {
-    const where = formatAuthority(destination.remoteAddress, destination.remotePort);
+    const where = formatAddress(destination.remoteAddress, destination.remotePort);
     add('destinationPorts', { proto: destination.protocol, family: destination.family, destination: where }, destination.ports);
   }
   await nextTurn();
