@@ -13,7 +13,7 @@ import { defineCommand } from './define.js';
 import { describeSpans } from './format.js';
 
 // the shapes of `kill --json` live with the stop itself (src/api/kill.ts), which the library shares
-export { RESPAWN_SETTLE_MS, type KillJson, type KillReport, type PortReport } from '../api/kill.js';
+export type { KillJson } from '../api/kill.js';
 
 interface KillArgs extends GlobalArgs {
   ports: string[];

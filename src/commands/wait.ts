@@ -1,7 +1,7 @@
 // porttop wait <port|from-to>... [--free | --listening]: until the ports are free or listened on.
 import type { ArgumentsCamelCase } from 'yargs';
 import { waitForWith, type WaitResult } from '../api/wait.js';
-import { parsePortSpans, parseProtocols, parseSeconds } from '../core/validate.js';
+import { parsePortSpans, parseProtocols, parseSeconds, PROTO_CHOICES } from '../core/validate.js';
 import { EXIT, UsageError } from '../errors.js';
 import { escapeControl } from '../core/terminal.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
@@ -29,7 +29,7 @@ export const waitCommand = defineCommand<WaitArgs>({
     listening: { type: 'boolean', default: false, describe: 'until something listens on every one of them' },
     timeout: { type: 'string', default: '30', nargs: 1, describe: 'give up after this many seconds (exit 1)' },
     interval: { type: 'string', default: '0.25', nargs: 1, describe: 'seconds between looks' },
-    proto: { type: 'string', default: 'all', nargs: 1, describe: 'tcp, udp or all' },
+    proto: { type: 'string', default: 'all', nargs: 1, describe: PROTO_CHOICES },
   },
   examples: [
     ['$0 wait 3000 --listening && open http://localhost:3000', 'start the browser once the dev server listens'],

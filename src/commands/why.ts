@@ -6,6 +6,7 @@ import type { WhyReport } from '../core/why.js';
 import { EXIT } from '../errors.js';
 import { printJson, withBackend, type GlobalArgs } from './common.js';
 import { defineCommand } from './define.js';
+import { formatAddress } from '../core/labels.js';
 import { escapeControl } from '../core/terminal.js';
 
 interface WhyArgs extends GlobalArgs {
@@ -44,7 +45,7 @@ async function runWhy(args: ArgumentsCamelCase<WhyArgs>): Promise<void> {
 }
 
 export function formatWhy(report: WhyReport): string {
-  const where = `${report.proto.toUpperCase()} ${report.host.includes(':') ? `[${report.host}]` : report.host}:${report.port}`;
+  const where = `${report.proto.toUpperCase()} ${formatAddress(report.host, report.port)}`;
   const lines = [report.bindable ? `${where} can be bound now` : `${where} cannot be bound`];
   for (const reason of report.reasons) {
     lines.push(`  ${reason.kind}: ${escapeControl(reason.detail)}`);
