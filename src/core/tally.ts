@@ -5,6 +5,7 @@
 // walk the sockets again. A 30,000-socket pass builds no string per socket: ports go into bitmaps
 // (portset.ts), (destination, port) pairs into a list of numbers made distinct when read.
 import { FAMILIES, PROTOCOLS, type Endpoint, type PortRange, type Snapshot, type TcpState } from './model.js';
+import { isWildcard } from './bindconflict.js';
 import { PortSet, RangePortSets } from './portset.js';
 import { rangeLookup } from './ranges.js';
 
@@ -136,7 +137,6 @@ class NumberList {
   }
 }
 
-const WILDCARDS = new Set(['0.0.0.0', '::']);
 
 /** Per range: ports in use, distinct local ports per destination and per local address, globally taken ports. */
 export class RangeTally {
@@ -227,10 +227,10 @@ export class RangeTally {
   /** The local address with the most ports; a port bound on the wildcard address is taken on every one. */
   worstLocalAddress(): { localAddress: string; ports: number } | null {
     const wildcardPorts = new PortSet();
-    for (const [address, id] of this.addressIds) if (WILDCARDS.has(address)) for (const port of this.portsByAddress[id]!) wildcardPorts.add(port);
+    for (const [address, id] of this.addressIds) if (isWildcard(address)) for (const port of this.portsByAddress[id]!) wildcardPorts.add(port);
     let worst: { localAddress: string; ports: number } | null = null;
     for (const [address, id] of this.addressIds) {
-      if (WILDCARDS.has(address)) continue;
+      if (isWildcard(address)) continue;
       const own = this.portsByAddress[id]!;
       let size = own.size;
       for (const port of wildcardPorts) if (!own.has(port)) size++;
