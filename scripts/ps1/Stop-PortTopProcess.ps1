@@ -98,6 +98,5 @@ try {
     else { Write-PortTopOutcome $name 'survived' "still running $WaitSeconds s after Stop-Process -Force" }
 }
 catch {
-    $envelope = [ordered]@{ ok = $false; data = $null; error = [ordered]@{ kind = 'failed'; message = [string]$_.Exception.Message } }
-    Write-PortTopJson (ConvertTo-Json -InputObject $envelope -Compress -Depth 3)
+    Write-PortTopError 'failed' ([string]$_.Exception.Message)
 }
