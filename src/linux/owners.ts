@@ -93,10 +93,12 @@ async function readFdTable(procRoot: string, pid: number, yielder: EventLoopYiel
   }
   let fdPaths: string[] | null = null;
   if (fds.length === 0) {
-    // the main thread has exited while other threads live on: their fd tables hold the sockets
-    const identity = readIdentity(procRoot, pid);
-    if (!identity) return 'gone';
-    if (identity.numThreads > 1) fdPaths = threadFdPaths(procRoot, pid);
+    // a kernel thread, a zombie, or a main thread that exited while other threads live on (their fd
+    // tables hold the sockets). Listing the threads tells them apart for a third of the cost of
+    // reading stat, and a machine has hundreds of kernel threads.
+    const tids = readdirOrNull(`${procRoot}/${pid}/task`);
+    if (!tids) return 'gone';
+    if (tids.length > 1) fdPaths = threadFdPaths(procRoot, pid, tids);
   }
   const count = fdPaths ? fdPaths.length : fds.length;
   const held: number[] = [];
@@ -160,24 +162,14 @@ export function readIdentity(procRoot: string, pid: number): PidStat | null {
 }
 
 /** The fds of every thread but the (exited) leader; threads usually share one table, so duplicates are dropped later. */
-function threadFdPaths(procRoot: string, pid: number): string[] {
+function threadFdPaths(procRoot: string, pid: number, tids: readonly string[]): string[] {
   const paths: string[] = [];
   const seenTables = new Set<string>();
-  let tids: string[];
-  try {
-    tids = readdirSync(`${procRoot}/${pid}/task`);
-  } catch {
-    return paths;
-  }
   for (const tid of tids) {
     if (tid === String(pid)) continue;
     const dir = `${procRoot}/${pid}/task/${tid}/fd`;
-    let fds: string[];
-    try {
-      fds = readdirSync(dir);
-    } catch {
-      continue;
-    }
+    const fds = readdirOrNull(dir);
+    if (!fds) continue;
     // threads made with CLONE_FILES share one table: read it once (same fd names = same table, near enough)
     const key = fds.join(',');
     if (seenTables.has(key)) continue;
@@ -185,6 +177,14 @@ function threadFdPaths(procRoot: string, pid: number): string[] {
     for (const fd of fds) paths.push(`${dir}/${fd}`);
   }
   return paths;
+}
+
+function readdirOrNull(path: string): string[] | null {
+  try {
+    return readdirSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /**

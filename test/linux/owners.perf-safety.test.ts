@@ -36,6 +36,9 @@ describe('scanSocketOwners over a crafted /proc tree', { skip: process.platform 
     fds('40/task/42', ['socket:[103]', '/dev/null']);
     mkdirSync(join(root, '50', 'fd'), { recursive: true }); // no stat: exited between readdir and now
     symlinkSync('socket:[100]', join(root, '50', 'fd', '3'));
+    // a kernel thread: no fds and no other thread (told apart by listing its threads, not by reading stat)
+    mkdirSync(join(root, '60', 'fd'), { recursive: true });
+    mkdirSync(join(root, '60', 'task', '60'), { recursive: true });
     mkdirSync(join(root, 'self'));
   });
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -57,7 +60,7 @@ describe('scanSocketOwners over a crafted /proc tree', { skip: process.platform 
 
   it('counts every process\'s fds, wanted or not, reading no identity for that', async () => {
     const result = await scan([]);
-    assert.deepEqual(new Map(result.fdCounts), new Map([[5, 2], [10, 4], [20, 2], [30, 2], [40, 2], [50, 1]]));
+    assert.deepEqual(new Map(result.fdCounts), new Map([[5, 2], [10, 4], [20, 2], [30, 2], [40, 2], [50, 1], [60, 0]]));
     assert.equal(result.holdersByInode.size, 0);
     assert.deepEqual(result.changedIdentity, []);
   });
