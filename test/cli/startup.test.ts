@@ -7,8 +7,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { BIN } from '../helpers/cli.js';
+import { PIECE, PIECES } from '../fixtures/cli/write-through-runtime.js';
+
+const WRITER = fileURLToPath(new URL('../fixtures/cli/write-through-runtime.ts', import.meta.url));
+const EXPECTED_TEXT = Array.from({ length: PIECES }, (_, index) => `${index}:${PIECE}`).join('');
 
 const hasCompileCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
@@ -63,5 +68,36 @@ describe('bin start-up', { skip: process.platform !== 'linux' && 'reads the Linu
     const code = await closed;
     assert.equal(code, 0);
     assert.ok(Array.isArray(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+  });
+
+  /** Runs the writer fixture, stdout made non-blocking first when asked (python3 sets O_NONBLOCK, then runs node). */
+  async function readWriterSlowly(nonBlocking: boolean): Promise<{ code: number | null; text: string; stderr: string }> {
+    const node = [process.execPath, '--import', 'tsx', WRITER, 'write'];
+    const argv = nonBlocking ? ['python3', '-c', 'import os, sys; os.set_blocking(1, False); os.execv(sys.argv[1], sys.argv[1:])', ...node] : node;
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stdout.pause();
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a full pipe: short writes, then EAGAIN when non-blocking
+    child.stdout.resume();
+    const code = await closed;
+    return { code, text: Buffer.concat(chunks).toString('utf8'), stderr };
+  }
+
+  it('3.7 MB of multi-byte text in 64 KiB pieces arrives byte for byte through a full blocking pipe', async () => {
+    const run = await readWriterSlowly(false);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.text.length, EXPECTED_TEXT.length);
+    assert.ok(run.text === EXPECTED_TEXT, 'the same text, in order');
+  });
+
+  it('and through a full non-blocking pipe (a short write, then EAGAIN: the rest goes through the stream)', async () => {
+    const run = await readWriterSlowly(true);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.text.length, EXPECTED_TEXT.length);
+    assert.ok(run.text === EXPECTED_TEXT, 'the same text, in order');
   });
 });
