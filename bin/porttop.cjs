@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The installed entry point. It turns on Node's module compile cache (Node 22.1+) before loading the
-// CLI, one bundled CommonJS file built by `npm run build` (scripts/bundle.mjs): a one-shot command
-// such as `porttop who 8080` then starts in little more than Node's own start-up.
+// The installed entry point. It turns on Node's module compile cache (Node 22.1+), then loads one
+// bundled CommonJS file built by `npm run build` (scripts/bundle.mjs): for `porttop who 8080` the who
+// command's own bundle, a third of the whole CLI, and the whole CLI only when the call needs yargs
+// (--help, a bad flag) or is another command. A one-shot command then starts in little more than
+// Node's own start-up.
 'use strict';
 const { existsSync, mkdirSync } = require('node:fs');
 const { dirname, join } = require('node:path');
@@ -40,8 +42,22 @@ if (enableCompileCache) {
   }
 }
 
-require('../dist/bin/porttop.cjs')
-  .main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });
+/** The command's own bundle (dist/bin/commands/<name>.cjs) when it has one; null otherwise. */
+function commandBundle(name) {
+  if (!/^[a-z]+$/.test(name || '')) return null;
+  const file = join(__dirname, '..', 'dist', 'bin', 'commands', `${name}.cjs`);
+  return existsSync(file) ? require(file) : null;
+}
+
+async function run(args) {
+  const bundle = commandBundle(args[0]);
+  if (bundle) {
+    const code = await bundle.runPlainCall(bundle.command, args, bundle.processRuntime());
+    if (code !== null) return code;
+  }
+  return require('../dist/bin/porttop.cjs').main(args);
+}
+
+run(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

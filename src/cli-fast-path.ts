@@ -8,7 +8,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ArgumentsCamelCase } from 'yargs';
 import { GLOBAL_OPTIONS, type GlobalArgs } from './commands/common.js';
-import type { CommandTable, OptionTable } from './commands/define.js';
+import type { CommandTable, OptionTable, TableCommand } from './commands/define.js';
+import { EXIT, PorttopError } from './errors.js';
+import type { Runtime } from './runtime.js';
 
 /** The handler's arguments as yargs would build them, without the runtime; null: leave it to yargs. */
 export function parsePlainArgs(table: CommandTable<never>, args: readonly string[]): Record<string, unknown> | null {
@@ -73,9 +75,31 @@ function setBoth(into: Record<string, unknown>, name: string, value: unknown): v
 }
 
 /** Runs a table-defined command when its arguments are plain; false when yargs must parse them. */
-export async function runFastPath(table: CommandTable<never>, args: readonly string[], runtime: GlobalArgs['runtime']): Promise<boolean> {
+export async function runFastPath(table: CommandTable<never>, args: readonly string[], runtime: Runtime): Promise<boolean> {
   const parsed = parsePlainArgs(table, args);
   if (!parsed) return false;
   await table.handler({ ...parsed, runtime, rawArgs: args } as unknown as ArgumentsCamelCase<never>);
   return true;
+}
+
+/**
+ * A plain call of one command, its errors reported as main() reports them; null when yargs must parse
+ * the arguments. The bin's per-command bundles (scripts/bundle.mjs) run this and nothing else.
+ */
+export async function runPlainCall(command: TableCommand<never>, args: readonly string[], runtime: Runtime): Promise<number | null> {
+  try {
+    return (await runFastPath(command.table, args, runtime)) ? runtime.exitCode : null;
+  } catch (error) {
+    return reportError(error, runtime);
+  }
+}
+
+/** A PorttopError as its one line and exit code; anything else is a bug, said plainly with its stack. */
+export function reportError(error: unknown, runtime: Runtime): number {
+  if (error instanceof PorttopError) {
+    runtime.stderr(`porttop: ${error.message}\n`);
+    return error.exitCode;
+  }
+  runtime.stderr(`porttop: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.backend;
 }

@@ -1,10 +1,10 @@
 // The command line: composes every command module, turns typed errors into exit codes.
 import type { Argv, CommandModule } from 'yargs';
-import { runFastPath } from './cli-fast-path.js';
+import { reportError, runFastPath } from './cli-fast-path.js';
 import { completionCommand } from './commands/completion.js';
 import { addGlobalOptions, type GlobalArgs } from './commands/common.js';
 import { isTableCommand } from './commands/define.js';
-import { EXIT, PorttopError, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import { processRuntime, type Runtime } from './runtime.js';
 
 type AnyCommand = CommandModule<GlobalArgs, never>;
@@ -87,14 +87,4 @@ async function runWithoutYargs(args: readonly string[], runtime: Runtime): Promi
   if (!load) return false;
   const command = await load();
   return isTableCommand(command) && runFastPath(command.table, args, runtime);
-}
-
-function reportError(error: unknown, runtime: Runtime): number {
-  if (error instanceof PorttopError) {
-    runtime.stderr(`porttop: ${error.message}\n`);
-    return error.exitCode;
-  }
-  // a bug: say so plainly, with the stack for the report, and fail as a backend error
-  runtime.stderr(`porttop: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return EXIT.backend;
 }

@@ -29,7 +29,7 @@ test('bad --interval and --sort are named with what is allowed, exit 2', async (
 
 test('porttop who --json loads neither ink nor react nor the view', () => {
   const loaded = modulesLoadedBy(['who', '1', '--json']);
-  assert.ok(loaded.some((url) => url.endsWith('/dist/bin/porttop.cjs')), 'the trace saw the bundle load');
+  assert.ok(loaded.some((url) => url.endsWith('/dist/bin/commands/who.cjs')), 'the trace saw the who bundle load');
   const ui = loaded.filter((url) => /\/node_modules\/(ink|react|@alcalzone)\/|\/dist\/tui\//.test(url));
   assert.deepEqual(ui, []);
 });
