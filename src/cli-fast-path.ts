@@ -7,7 +7,7 @@
 // returns null and goes through yargs as before, so every message stays yargs'.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ArgumentsCamelCase } from 'yargs';
-import { GLOBAL_OPTIONS, type GlobalArgs } from './commands/common.js';
+import { GLOBAL_OPTIONS } from './commands/common.js';
 import type { CommandTable, OptionTable, TableCommand } from './commands/define.js';
 import { EXIT, PorttopError } from './errors.js';
 import type { Runtime } from './runtime.js';
