@@ -2,6 +2,7 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import { killWith, type KillReport } from '../api/kill.js';
 import type { FamilyPlan } from '../core/family.js';
+import { OUTSIDE_HOLDER } from '../core/explain.js';
 import { describePortOutcome, type KillPlan, type PortFinding, type PortOutcome } from '../core/killplan.js';
 import type { KillOptions } from '../core/model.js';
 import { safeText } from '../core/terminal.js';
@@ -69,7 +70,7 @@ async function runKill(args: ArgumentsCamelCase<KillArgs>): Promise<void> {
       runtime.exitCode = EXIT.notFound;
       if (args.json) printJson(runtime, run.json);
       else {
-        runtime.stdout(plan.ports.length === 0 ? `nothing uses ${describeSpans(spans)}\n` : findingLines(plan.ports, backend.platform).map((line) => `${line}\n`).join(''));
+        runtime.stdout(plan.ports.length === 0 ? `nothing uses ${describeSpans(spans)}\n` : findingLines(plan.ports, backend.platform).map((line) => `${line.text}\n`).join(''));
         for (const warning of run.json.warnings) runtime.stderr(`note: ${warning}\n`);
       }
       return;
@@ -101,21 +102,26 @@ function printPorts(runtime: Runtime, plan: KillPlan, byPort: ReadonlyMap<number
       (outcome.status === 'free' ? runtime.stdout : runtime.stderr)(`${line}\n`);
     } else if (found.holders.length === 0 || !verified) unverified.push(found);
   }
-  for (const line of findingLines(unverified, platform)) (/hidden/.test(line) ? runtime.stderr : runtime.stdout)(`${line}\n`);
+  for (const line of findingLines(unverified, platform)) (line.unstoppable ? runtime.stderr : runtime.stdout)(`${line.text}\n`);
 }
 
 /**
  * A line per port named on its own or held; ports a range only covers, with nothing to stop on them
  * (connections, TIME_WAIT), are counted in one line instead of a line each.
  */
-function findingLines(findings: readonly PortFinding[], platform: 'linux' | 'windows'): string[] {
-  const lines: string[] = [];
+function findingLines(findings: readonly PortFinding[], platform: 'linux' | 'windows'): { text: string; unstoppable: boolean }[] {
+  const lines: { text: string; unstoppable: boolean }[] = [];
   let quiet = 0;
   for (const found of findings) {
-    if (!found.named && found.holders.length === 0 && found.hidden === 0) quiet++;
-    else lines.push(describeFinding(found, platform));
+    // held by a holder porttop cannot name (hidden from this user, or outside what it can read): an error line
+    const unstoppable = found.hidden > 0 || found.outside > 0;
+    if (!found.named && found.holders.length === 0 && !unstoppable) quiet++;
+    else lines.push({ text: describeFinding(found, platform), unstoppable });
   }
-  if (quiet > 0) lines.push(`${quiet} more port${quiet === 1 ? '' : 's'} in the range${quiet === 1 ? ' has' : 's have'} only connections or TIME_WAIT sockets: nothing to stop (see porttop who)`);
+  if (quiet > 0) {
+    const text = `${quiet} more port${quiet === 1 ? '' : 's'} in the range${quiet === 1 ? ' has' : 's have'} only connections or TIME_WAIT sockets: nothing to stop (see porttop who)`;
+    lines.push({ text, unstoppable: false });
+  }
   return lines;
 }
 
@@ -126,6 +132,7 @@ function describeFinding(found: PortFinding, platform: 'linux' | 'windows'): str
   const parts: string[] = [];
   if (found.holders.length > 0) parts.push(`held by PID ${found.holders.join(', ')}`);
   if (found.hidden > 0) parts.push(`held by a process hidden from this user: run porttop as ${runAs(platform)}`);
+  if (found.outside > 0) parts.push(`held by ${OUTSIDE_HOLDER[platform]}; porttop cannot stop it from here`);
   if (found.connections > 0) parts.push(`${found.connections} connection${found.connections === 1 ? ' uses' : 's use'} it; add --all-states to stop their owners too`);
   if (found.unowned > 0) parts.push(`${found.unowned} socket${found.unowned === 1 ? '' : 's'} without a process (TIME_WAIT, or its process just went): nothing to stop`);
   if (parts.length === 0) return `port ${found.port}: nothing holds it`;

@@ -69,7 +69,7 @@ function printWho(runtime: Runtime, spans: readonly PortSpan[], snapshot: Snapsh
     ]);
     const table = indent(formatTable(['PROTO', 'LOCAL', 'REMOTE', 'STATE'], rows));
     if (group.holders.length === 0) {
-      const reasons = [...new Set(group.endpoints.map((endpoint) => `${endpoint.state ?? 'UDP'}: ${explainUnowned(endpoint, platform)}`))];
+      const reasons = [...new Set(group.endpoints.map((endpoint) => `${endpoint.state ?? 'UDP'}: ${explainUnowned(endpoint, platform, (snapshot.hiddenOwners ?? 0) > 0)}`))];
       blocks.push(`no owning process\n${table}${reasons.map((reason) => `  ${reason}\n`).join('')}`);
       continue;
     }

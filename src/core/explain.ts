@@ -4,7 +4,17 @@ import type { Endpoint, Platform } from './model.js';
 /** Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN); Windows 240 s by default (TcpTimedWaitDelay). */
 export const TIME_WAIT_SECONDS = { linux: 60, windows: 240 } as const;
 
-export function explainUnowned(endpoint: Endpoint, platform: Platform): string {
+/**
+ * `ownersHidden`: some processes' fds could not be read (not root), so the holder may be one of them;
+ * when every process was read, "run as root" would send the user in a circle.
+ */
+/** Who holds a port when no process porttop read holds it, though it read them all ("held by ..."). */
+export const OUTSIDE_HOLDER = {
+  linux: 'no process porttop can read (it read them all): its holder runs in another PID namespace (a container), or the kernel keeps it',
+  windows: 'no process Windows names',
+} as const;
+
+export function explainUnowned(endpoint: Endpoint, platform: Platform, ownersHidden: boolean): string {
   switch (endpoint.state) {
     case 'TIME_WAIT':
       return `held by the kernel after the connection closed; frees itself within ${TIME_WAIT_SECONDS[platform]} s; nothing to kill`;
@@ -16,8 +26,9 @@ export function explainUnowned(endpoint: Endpoint, platform: Platform): string {
     case 'SYN_RECEIVED':
       return 'a half-open incoming connection, not yet accepted by any process';
     default:
-      return platform === 'linux'
-        ? 'owner hidden: the socket belongs to a process porttop may not inspect (run as root) or to another network namespace'
-        : 'owner not reported by Windows (run porttop as Administrator to see more)';
+      if (platform === 'windows') return 'owner not reported by Windows (run porttop as Administrator to see more)';
+      return ownersHidden
+        ? 'owner hidden: the socket belongs to a process porttop may not inspect (run as root) or to another PID namespace'
+        : `held by ${OUTSIDE_HOLDER.linux}`;
   }
 }

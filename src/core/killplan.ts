@@ -1,5 +1,6 @@
 // The kill plan, pure: which processes `kill` (and the live view's kill dialog) would stop for the asked
 // ports, which of them are refused and why, and, after the signals, whether each port is really free.
+import { OUTSIDE_HOLDER } from './explain.js';
 import type { Endpoint, ProcessInfo, Snapshot } from './model.js';
 import { protectionReason, type ProtectionContext } from './protect.js';
 import { endpointsOnPorts, holdsPort } from './select.js';
@@ -38,9 +39,14 @@ export interface PortFinding {
   holders: number[];
   /** sockets on it that hold the port but whose holder this user may not see */
   hidden: number;
+  /**
+   * listeners, bound and UDP sockets on it that no process porttop read holds, though it read every
+   * process: the holder runs in another PID namespace (a container), or the kernel keeps the socket
+   */
+  outside: number;
   /** connections on it owned by a process, not counted as holding the port (without --all-states) */
   connections: number;
-  /** sockets on it with no process at all (TIME_WAIT) */
+  /** sockets on it with no process at all that do not hold it (TIME_WAIT, closing, a connection whose process just went) */
   unowned: number;
 }
 
@@ -69,13 +75,15 @@ export function planKill(snapshot: Snapshot, spans: readonly PortSpan[], options
   const portsOf = new Map<number, Set<number>>();
   const named = new Set(spans.filter((span) => span.from === span.to).map((span) => span.from));
   for (const port of reportedPorts(spans, onPorts)) {
-    const finding: PortFinding = { port, named: named.has(port), holders: [], hidden: 0, connections: 0, unowned: 0 };
+    const finding: PortFinding = { port, named: named.has(port), holders: [], hidden: 0, outside: 0, connections: 0, unowned: 0 };
     const holders = new Set<number>();
     for (const endpoint of onPorts) {
       if (endpoint.localPort !== port) continue;
       const counts = options.allStates || holdsPort(endpoint);
       if (endpoint.holders.length === 0) {
-        if (counts && hiddenPossible && endpoint.state !== 'TIME_WAIT') finding.hidden++;
+        const unnamed = unnamedHolder(endpoint, counts, hiddenPossible);
+        if (unnamed === 'hidden') finding.hidden++;
+        else if (unnamed === 'outside') finding.outside++;
         else finding.unowned++;
       } else if (counts) {
         for (const pid of endpoint.holders) {
@@ -93,6 +101,17 @@ export function planKill(snapshot: Snapshot, spans: readonly PortSpan[], options
     .sort((a, b) => a - b)
     .map((pid) => candidateOf(pid, snapshot.processes.get(pid), [...portsOf.get(pid)!].sort((a, b) => a - b), options.protection));
   return { ports, candidates };
+}
+
+/**
+ * Why a socket that no visible process holds is there: `hidden` when some processes could not be read
+ * (the holder may be one of them: run as root), `outside` when every process was read and it still
+ * holds the port (another PID namespace, or the kernel), null when it does not hold the port.
+ */
+function unnamedHolder(endpoint: Endpoint, counts: boolean, hiddenPossible: boolean): 'hidden' | 'outside' | null {
+  if (!counts || endpoint.state === 'TIME_WAIT') return null;
+  if (hiddenPossible) return 'hidden';
+  return holdsPort(endpoint) ? 'outside' : null;
 }
 
 export function candidateOf(pid: number, info: ProcessInfo | undefined, ports: number[], protection: ProtectionContext): KillCandidate {
@@ -122,14 +141,17 @@ export function isServiceUnit(unit: string): boolean {
 
 /** Whether anything on the asked ports was held before the stop (else `kill` has nothing to do: exit 1). */
 export function anythingHeld(plan: KillPlan): boolean {
-  return plan.ports.some((port) => port.holders.length > 0 || port.hidden > 0);
+  return plan.ports.some((port) => port.holders.length > 0 || port.hidden > 0 || port.outside > 0);
 }
 
 /** An asked port after the stop. */
 export interface PortOutcome {
   port: number;
-  /** free: nothing holds it; held: a process still (or again) holds it; hidden: a holder this user may not see */
-  status: 'free' | 'held' | 'hidden';
+  /**
+   * free: nothing holds it; held: a process still (or again) holds it; hidden: a holder this user may
+   * not see; outside: a holder in no process porttop can read (another PID namespace, or the kernel)
+   */
+  status: 'free' | 'held' | 'hidden' | 'outside';
   /** who holds it now, with the supervisor that restarted it where one is recognised */
   holders: { pid: number; processName: string; restartedBy: { pid: number; name: string } | null }[];
   /** TIME_WAIT (and other ownerless) sockets left on it: they hold no listener and go by themselves */
@@ -146,21 +168,24 @@ export function portOutcomes(plan: KillPlan, after: Snapshot, spans: readonly Po
   const before = new Map(plan.candidates.map((candidate) => [candidate.pid, candidate]));
   const outcomes: PortOutcome[] = [];
   for (const finding of plan.ports) {
-    if (finding.holders.length === 0 && finding.hidden === 0) continue;
+    if (finding.holders.length === 0 && finding.hidden === 0 && finding.outside === 0) continue;
     const holders = new Set<number>();
     let hidden = 0;
+    let outside = 0;
     let timeWait = 0;
     for (const endpoint of onPorts) {
       if (endpoint.localPort !== finding.port) continue;
       const counts = allStates || holdsPort(endpoint);
       if (endpoint.holders.length === 0) {
-        if (counts && hiddenPossible && endpoint.state !== 'TIME_WAIT') hidden++;
+        const unnamed = unnamedHolder(endpoint, counts, hiddenPossible);
+        if (unnamed === 'hidden') hidden++;
+        else if (unnamed === 'outside') outside++;
         else timeWait++;
       } else if (counts) {
         for (const pid of endpoint.holders) if (!(stopped.has(pid) && !after.processes.has(pid))) holders.add(pid);
       }
     }
-    const status = holders.size > 0 ? 'held' : hidden > 0 ? 'hidden' : 'free';
+    const status = holders.size > 0 ? 'held' : hidden > 0 ? 'hidden' : outside > 0 ? 'outside' : 'free';
     outcomes.push({
       port: finding.port,
       status,
@@ -198,6 +223,7 @@ export function describePortOutcome(outcome: PortOutcome, platform: 'linux' | 'w
   const timeWait = outcome.timeWait > 0 ? ` (${outcome.timeWait} TIME_WAIT socket${outcome.timeWait === 1 ? '' : 's'} left: they hold no listener and go by themselves)` : '';
   if (outcome.status === 'free') return `port ${outcome.port} is free${timeWait}`;
   if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user: run porttop as ${platform === 'windows' ? 'Administrator' : 'root (sudo)'}`;
+  if (outcome.status === 'outside') return `port ${outcome.port} is still held by ${OUTSIDE_HOLDER[platform]}; porttop cannot stop it from here`;
   const holders = outcome.holders.map((holder) => {
     const restarted = holder.restartedBy ? ` (restarted by PID ${holder.restartedBy.pid} ${holder.restartedBy.name}: stop that, or use --tree)` : '';
     return `PID ${holder.pid} ${holder.processName}${restarted}`;

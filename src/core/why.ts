@@ -1,7 +1,7 @@
 // "Why can't I bind this port?": the reasons, in the order a person should look at them, from a real
 // bind attempt and what the backend saw. Pure: every fact arrives in WhyInput.
 import { addressOverlap, blocksBind, familyOfAddress, isTimeWait, type Overlap } from './bindconflict.js';
-import { TIME_WAIT_SECONDS } from './explain.js';
+import { OUTSIDE_HOLDER, TIME_WAIT_SECONDS } from './explain.js';
 import type { Endpoint, ExcludedRange, PortRange, ProcessInfo, Protocol } from './model.js';
 import { classifyOwner } from './owner.js';
 
@@ -149,12 +149,27 @@ function endpointWords(endpoint: Endpoint): string {
   return `${endpoint.protocol.toUpperCase()} ${address}:${endpoint.localPort}${endpoint.state ? ` ${endpoint.state}` : ''}`;
 }
 
+/** The account that sees every process's sockets. */
+function seeingAccount(platform: WhyInput['platform']): string {
+  return platform === 'windows' ? 'Administrator' : 'root';
+}
+
 function heldReason(endpoint: Endpoint, input: WhyInput): WhyReason {
+  if (endpoint.holders.length === 0 && input.elevated) {
+    // running as root already: "run as root" would send the user in a circle
+    return {
+      kind: 'held',
+      detail: `${endpointWords(endpoint)} is held by ${OUTSIDE_HOLDER[input.platform]}`,
+      fix: input.platform === 'linux'
+        ? `look for it in containers and other PID namespaces (lsns -t pid), or pick another port: porttop free`
+        : 'pick another port: porttop free',
+    };
+  }
   if (endpoint.holders.length === 0) {
     return {
       kind: 'held',
       detail: `${endpointWords(endpoint)} is held by a process this user may not see`,
-      fix: `run porttop why ${input.port} as ${input.platform === 'windows' ? 'Administrator' : 'root'} to name it`,
+      fix: `run porttop why ${input.port} as ${seeingAccount(input.platform)} to name it`,
     };
   }
   return {
@@ -165,7 +180,7 @@ function heldReason(endpoint: Endpoint, input: WhyInput): WhyReason {
 }
 
 function unseenHolderReason(input: WhyInput): WhyReason {
-  const seeMore = input.platform === 'windows' ? 'Administrator' : 'root';
+  const seeMore = seeingAccount(input.platform);
   if (input.hiddenOwners > 0) {
     return { kind: 'held', detail: `port ${input.port} is in use by a process this user may not see`, fix: `run porttop why ${input.port} as ${seeMore} to name it` };
   }

@@ -164,7 +164,7 @@ export function App(props: AppProps) {
       if (stopped.size > 0 && held.length > 0) {
         const spans = held.map((port) => ({ from: port, to: port }));
         const plan: KillPlan = {
-          ports: held.map((port) => ({ port, named: true, holders: [dialog.target.pid], hidden: 0, connections: 0, unowned: 0 })),
+          ports: held.map((port) => ({ port, named: true, holders: [dialog.target.pid], hidden: 0, outside: 0, connections: 0, unowned: 0 })),
           candidates: dialog.also ?? [],
         };
         const after = await backend.snapshot({ localPorts: new Set(held) });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planFamily } from '../../src/core/family.js';
-import { anythingHeld, isEndingSignal, planKill, portOutcomes } from '../../src/core/killplan.js';
+import { anythingHeld, describePortOutcome, isEndingSignal, planKill, portOutcomes } from '../../src/core/killplan.js';
 import type { Endpoint, ProcessInfo, Snapshot } from '../../src/core/model.js';
 import { parsePortSpans, parseSignal, rejectFlagValues } from '../../src/core/validate.js';
 
@@ -28,7 +28,7 @@ describe('planKill', () => {
     );
     const result = plan(snap, ['7171']);
     assert.deepEqual(result.candidates.map((candidate) => [candidate.pid, candidate.ports]), [[100, [7171]], [101, [7171]]]);
-    assert.deepEqual(result.ports, [{ port: 7171, named: true, holders: [100, 101], hidden: 0, connections: 1, unowned: 1 }]);
+    assert.deepEqual(result.ports, [{ port: 7171, named: true, holders: [100, 101], hidden: 0, outside: 0, connections: 1, unowned: 1 }]);
     assert.deepEqual(plan(snap, ['50000']).candidates, []);
     assert.deepEqual(plan(snap, ['50000'], true).candidates.map((candidate) => candidate.pid), [200]);
   });
@@ -39,6 +39,17 @@ describe('planKill', () => {
     assert.deepEqual(result.ports.map((port) => [port.port, port.holders, port.hidden]), [[1950, [], 1], [1951, [300], 0], [1952, [], 0]]);
     assert.ok(anythingHeld(result));
     assert.ok(!anythingHeld(plan(snap, ['1952'])));
+  });
+
+  it('a listener or UDP socket no process holds, though every process was read, is held from outside, not "nothing"', () => {
+    const udp: Endpoint = { ...endpoint(4789, null, []), protocol: 'udp' };
+    const snap = snapshot([endpoint(2024, 'LISTEN', []), udp, endpoint(2024, 'TIME_WAIT', [], 50000), endpoint(2024, 'ESTABLISHED', [], 50001)], [], { hiddenOwners: 0 });
+    const result = plan(snap, ['2024', '4789'], true);
+    assert.deepEqual(result.ports.map((port) => [port.port, port.hidden, port.outside, port.unowned]), [[2024, 0, 1, 2], [4789, 0, 1, 0]]);
+    assert.ok(anythingHeld(result), 'the port is held: kill must not say "nothing to stop"');
+    assert.deepEqual(result.candidates, []);
+    const asUser = plan({ ...snap, hiddenOwners: 2 }, ['2024']);
+    assert.deepEqual([asUser.ports[0]!.hidden, asUser.ports[0]!.outside], [1, 0], 'with processes unread, the holder may be one of them');
   });
 
   it('refuses porttop, its ancestors and PID 1, and warns about a systemd service', () => {
@@ -68,6 +79,13 @@ describe('portOutcomes', () => {
     assert.deepEqual(outcome!.holders, [{ pid: 4200, processName: 'node', restartedBy: { pid: 4101, name: 'nodemon' } }]);
     const hidden = snapshot([endpoint(3000, 'LISTEN', [])], [], { hiddenOwners: 1 });
     assert.equal(portOutcomes(thePlan, hidden, spans, false, new Set([4120]))[0]!.status, 'hidden');
+  });
+
+  it('outside when only a socket no readable process holds is left', () => {
+    const outside = snapshot([endpoint(3000, 'LISTEN', [])], [], { hiddenOwners: 0 });
+    const [outcome] = portOutcomes(thePlan, outside, spans, false, new Set([4120]));
+    assert.equal(outcome!.status, 'outside');
+    assert.match(describePortOutcome(outcome!, 'linux'), /^port 3000 is still held by no process porttop can read \(it read them all\): its holder runs in another PID namespace.*; porttop cannot stop it from here$/);
   });
 
   it('PID 1 adopting an orphan is not a restarter', () => {

@@ -92,6 +92,20 @@ describe('explainBind', () => {
     assert.match(report.reasons[0]!.fix!, /^systemctl stop nginx\.service .*or porttop kill 80$/);
   });
 
+  it('a socket with no holder: "run as root" for a user, another PID namespace or the kernel for root itself', () => {
+    const orphan = endpoint('0.0.0.0', 2024, 'LISTEN', null);
+    const asUser = explainBind(input({ port: 2024, attempt: inUse, endpoints: [orphan] })).reasons[0]!;
+    assert.match(asUser.detail, /TCP 0\.0\.0\.0:2024 LISTEN is held by a process this user may not see/);
+    assert.equal(asUser.fix, 'run porttop why 2024 as root to name it');
+    const asRoot = explainBind(input({ port: 2024, attempt: inUse, endpoints: [orphan], elevated: true })).reasons[0]!;
+    assert.match(asRoot.detail, /TCP 0\.0\.0\.0:2024 LISTEN is held by no process porttop can read \(it read them all\): its holder runs in another PID namespace \(a container\), or the kernel keeps it/);
+    assert.doesNotMatch(asRoot.fix!, /as root/, 'never send root to become root');
+    assert.match(asRoot.fix!, /lsns -t pid.*porttop free/);
+    const asAdministrator = explainBind(input({ port: 2024, attempt: inUse, endpoints: [orphan], elevated: true, platform: 'windows' })).reasons[0]!;
+    assert.match(asAdministrator.detail, /is held by no process Windows names/);
+    assert.equal(asAdministrator.fix, 'pick another port: porttop free');
+  });
+
   it('an in-use port with no visible socket says the holder is hidden when owners are hidden', () => {
     const report = explainBind(input({ attempt: inUse, hiddenOwners: 3 }));
     assert.equal(report.reasons[0]!.kind, 'held');
