@@ -73,7 +73,7 @@ export interface KillRun {
   anythingHeld: boolean;
   /** a process was refused (protected) or the OS said no */
   refusedOrDenied: boolean;
-  /** an asked port is still held afterwards (or held by a process porttop cannot name) */
+  /** an asked port is still held afterwards (or held by a hidden process) */
   stillHeld: boolean;
 }
 
@@ -129,7 +129,7 @@ export async function killWith(backend: Backend, request: KillRequest): Promise<
   const refusedOrDenied = reports.some((report) => report.outcome === 'refused' || report.outcome === 'not-permitted');
   const stillHeld = verified
     ? outcomes.some((outcome) => outcome.status !== 'free')
-    : plan.ports.some((port) => (port.hidden > 0 || port.outside > 0) && port.holders.length === 0);
+    : plan.ports.some((port) => port.hidden > 0 && port.holders.length === 0);
   const json: KillJson = { processes: reports, ports: plan.ports.map((found) => portReport(found, byPort.get(found.port) ?? null)), warnings: snapshot.warnings };
   if (family) json.family = family.order.map((member) => ({ pid: member.pid, name: member.name, depth: family.depth.get(member.pid) ?? 0 }));
   return { json, plan, family, targets, byPort, verified, anythingHeld: true, refusedOrDenied, stillHeld };

@@ -113,7 +113,7 @@ function findingLines(findings: readonly PortFinding[], platform: 'linux' | 'win
   const lines: { text: string; unstoppable: boolean }[] = [];
   let quiet = 0;
   for (const found of findings) {
-    // held by a holder porttop cannot name (hidden from this user, or outside what it can read): an error line
+    // held by a holder porttop cannot name or reach: an error line
     const unstoppable = found.hidden > 0 || found.outside > 0;
     if (!found.named && found.holders.length === 0 && !unstoppable) quiet++;
     else lines.push({ text: describeFinding(found, platform), unstoppable });
@@ -132,7 +132,7 @@ function describeFinding(found: PortFinding, platform: 'linux' | 'windows'): str
   const parts: string[] = [];
   if (found.holders.length > 0) parts.push(`held by PID ${found.holders.join(', ')}`);
   if (found.hidden > 0) parts.push(`held by a process hidden from this user: run porttop as ${runAs(platform)}`);
-  if (found.outside > 0) parts.push(`held by ${OUTSIDE_HOLDER[platform]}; porttop cannot stop it from here`);
+  if (found.outside > 0) parts.push(`held by ${OUTSIDE_HOLDER[platform]}: nothing porttop can stop (if its process just exited, the port is free: porttop who ${found.port})`);
   if (found.connections > 0) parts.push(`${found.connections} connection${found.connections === 1 ? ' uses' : 's use'} it; add --all-states to stop their owners too`);
   if (found.unowned > 0) parts.push(`${found.unowned} socket${found.unowned === 1 ? '' : 's'} without a process (TIME_WAIT, or its process just went): nothing to stop`);
   if (parts.length === 0) return `port ${found.port}: nothing holds it`;

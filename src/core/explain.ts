@@ -4,16 +4,16 @@ import type { Endpoint, Platform } from './model.js';
 /** Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN); Windows 240 s by default (TcpTimedWaitDelay). */
 export const TIME_WAIT_SECONDS = { linux: 60, windows: 240 } as const;
 
-/**
- * `ownersHidden`: some processes' fds could not be read (not root), so the holder may be one of them;
- * when every process was read, "run as root" would send the user in a circle.
- */
 /** Who holds a port when no process porttop read holds it, though it read them all ("held by ..."). */
 export const OUTSIDE_HOLDER = {
   linux: 'no process porttop can read (it read them all): its holder runs in another PID namespace (a container), or the kernel keeps it',
   windows: 'no process Windows names',
 } as const;
 
+/**
+ * `ownersHidden`: some processes' fds could not be read (not root), so the holder may be one of them;
+ * when every process was read, "run as root" would send the user in a circle.
+ */
 export function explainUnowned(endpoint: Endpoint, platform: Platform, ownersHidden: boolean): string {
   switch (endpoint.state) {
     case 'TIME_WAIT':

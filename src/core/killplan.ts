@@ -1,6 +1,5 @@
 // The kill plan, pure: which processes `kill` (and the live view's kill dialog) would stop for the asked
 // ports, which of them are refused and why, and, after the signals, whether each port is really free.
-import { OUTSIDE_HOLDER } from './explain.js';
 import type { Endpoint, ProcessInfo, Snapshot } from './model.js';
 import { protectionReason, type ProtectionContext } from './protect.js';
 import { endpointsOnPorts, holdsPort } from './select.js';
@@ -41,7 +40,8 @@ export interface PortFinding {
   hidden: number;
   /**
    * listeners, bound and UDP sockets on it that no process porttop read holds, though it read every
-   * process: the holder runs in another PID namespace (a container), or the kernel keeps the socket
+   * process: the holder runs in another PID namespace (a container) or the kernel keeps the socket
+   * (or its process exited while porttop read: one look cannot tell). Nothing porttop can stop.
    */
   outside: number;
   /** connections on it owned by a process, not counted as holding the port (without --all-states) */
@@ -141,17 +141,14 @@ export function isServiceUnit(unit: string): boolean {
 
 /** Whether anything on the asked ports was held before the stop (else `kill` has nothing to do: exit 1). */
 export function anythingHeld(plan: KillPlan): boolean {
-  return plan.ports.some((port) => port.holders.length > 0 || port.hidden > 0 || port.outside > 0);
+  return plan.ports.some((port) => port.holders.length > 0 || port.hidden > 0);
 }
 
 /** An asked port after the stop. */
 export interface PortOutcome {
   port: number;
-  /**
-   * free: nothing holds it; held: a process still (or again) holds it; hidden: a holder this user may
-   * not see; outside: a holder in no process porttop can read (another PID namespace, or the kernel)
-   */
-  status: 'free' | 'held' | 'hidden' | 'outside';
+  /** free: nothing holds it; held: a process still (or again) holds it; hidden: a holder this user may not see */
+  status: 'free' | 'held' | 'hidden';
   /** who holds it now, with the supervisor that restarted it where one is recognised */
   holders: { pid: number; processName: string; restartedBy: { pid: number; name: string } | null }[];
   /** TIME_WAIT (and other ownerless) sockets left on it: they hold no listener and go by themselves */
@@ -168,24 +165,22 @@ export function portOutcomes(plan: KillPlan, after: Snapshot, spans: readonly Po
   const before = new Map(plan.candidates.map((candidate) => [candidate.pid, candidate]));
   const outcomes: PortOutcome[] = [];
   for (const finding of plan.ports) {
-    if (finding.holders.length === 0 && finding.hidden === 0 && finding.outside === 0) continue;
+    if (finding.holders.length === 0 && finding.hidden === 0) continue;
     const holders = new Set<number>();
     let hidden = 0;
-    let outside = 0;
     let timeWait = 0;
     for (const endpoint of onPorts) {
       if (endpoint.localPort !== finding.port) continue;
       const counts = allStates || holdsPort(endpoint);
       if (endpoint.holders.length === 0) {
-        const unnamed = unnamedHolder(endpoint, counts, hiddenPossible);
-        if (unnamed === 'hidden') hidden++;
-        else if (unnamed === 'outside') outside++;
+        // after a stop, a socket whose process just exited looks like one held from outside: not a holder
+        if (unnamedHolder(endpoint, counts, hiddenPossible) === 'hidden') hidden++;
         else timeWait++;
       } else if (counts) {
         for (const pid of endpoint.holders) if (!(stopped.has(pid) && !after.processes.has(pid))) holders.add(pid);
       }
     }
-    const status = holders.size > 0 ? 'held' : hidden > 0 ? 'hidden' : outside > 0 ? 'outside' : 'free';
+    const status = holders.size > 0 ? 'held' : hidden > 0 ? 'hidden' : 'free';
     outcomes.push({
       port: finding.port,
       status,
@@ -223,7 +218,6 @@ export function describePortOutcome(outcome: PortOutcome, platform: 'linux' | 'w
   const timeWait = outcome.timeWait > 0 ? ` (${outcome.timeWait} TIME_WAIT socket${outcome.timeWait === 1 ? '' : 's'} left: they hold no listener and go by themselves)` : '';
   if (outcome.status === 'free') return `port ${outcome.port} is free${timeWait}`;
   if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user: run porttop as ${platform === 'windows' ? 'Administrator' : 'root (sudo)'}`;
-  if (outcome.status === 'outside') return `port ${outcome.port} is still held by ${OUTSIDE_HOLDER[platform]}; porttop cannot stop it from here`;
   const holders = outcome.holders.map((holder) => {
     const restarted = holder.restartedBy ? ` (restarted by PID ${holder.restartedBy.pid} ${holder.restartedBy.name}: stop that, or use --tree)` : '';
     return `PID ${holder.pid} ${holder.processName}${restarted}`;

@@ -41,12 +41,12 @@ describe('planKill', () => {
     assert.ok(!anythingHeld(plan(snap, ['1952'])));
   });
 
-  it('a listener or UDP socket no process holds, though every process was read, is held from outside, not "nothing"', () => {
+  it('a listener or UDP socket no process holds, though every process was read, is counted as held from outside', () => {
     const udp: Endpoint = { ...endpoint(4789, null, []), protocol: 'udp' };
     const snap = snapshot([endpoint(2024, 'LISTEN', []), udp, endpoint(2024, 'TIME_WAIT', [], 50000), endpoint(2024, 'ESTABLISHED', [], 50001)], [], { hiddenOwners: 0 });
     const result = plan(snap, ['2024', '4789'], true);
     assert.deepEqual(result.ports.map((port) => [port.port, port.hidden, port.outside, port.unowned]), [[2024, 0, 1, 2], [4789, 0, 1, 0]]);
-    assert.ok(anythingHeld(result), 'the port is held: kill must not say "nothing to stop"');
+    assert.ok(!anythingHeld(result), 'nothing porttop can stop (one look cannot tell it from a process that just exited)');
     assert.deepEqual(result.candidates, []);
     const asUser = plan({ ...snap, hiddenOwners: 2 }, ['2024']);
     assert.deepEqual([asUser.ports[0]!.hidden, asUser.ports[0]!.outside], [1, 0], 'with processes unread, the holder may be one of them');
@@ -81,11 +81,11 @@ describe('portOutcomes', () => {
     assert.equal(portOutcomes(thePlan, hidden, spans, false, new Set([4120]))[0]!.status, 'hidden');
   });
 
-  it('outside when only a socket no readable process holds is left', () => {
-    const outside = snapshot([endpoint(3000, 'LISTEN', [])], [], { hiddenOwners: 0 });
-    const [outcome] = portOutcomes(thePlan, outside, spans, false, new Set([4120]));
-    assert.equal(outcome!.status, 'outside');
-    assert.match(describePortOutcome(outcome!, 'linux'), /^port 3000 is still held by no process porttop can read \(it read them all\): its holder runs in another PID namespace.*; porttop cannot stop it from here$/);
+  it('after a stop, a listener with no holder while every process was read is its process exiting, not a holder', () => {
+    const exiting = snapshot([endpoint(3000, 'LISTEN', [])], [], { hiddenOwners: 0 });
+    const [outcome] = portOutcomes(thePlan, exiting, spans, false, new Set([4120]));
+    assert.equal(outcome!.status, 'free');
+    assert.match(describePortOutcome(outcome!, 'linux'), /^port 3000 is free/);
   });
 
   it('PID 1 adopting an orphan is not a restarter', () => {
