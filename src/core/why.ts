@@ -155,8 +155,8 @@ function seeingAccount(platform: WhyInput['platform']): string {
 }
 
 function heldReason(endpoint: Endpoint, input: WhyInput): WhyReason {
-  if (endpoint.holders.length === 0 && input.elevated) {
-    // running as root already: "run as root" would send the user in a circle
+  if (endpoint.holders.length === 0 && input.hiddenOwners === 0) {
+    // every process was read (as who and kill decide): "run as root" would send the user in a circle
     return {
       kind: 'held',
       detail: `${endpointWords(endpoint)} is held by ${OUTSIDE_HOLDER[input.platform]}`,
