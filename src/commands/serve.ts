@@ -2,6 +2,7 @@
 // serves /metrics, /healthz and / until SIGINT or SIGTERM. The work is in src/serve/.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Backend } from '../backend.js';
+import { OUTSIDE_HOLDER } from '../core/explain.js';
 import { escapeControl } from '../core/terminal.js';
 import { parsePositiveInteger, parseSeconds } from '../core/validate.js';
 import { BackendError, NotPermittedError, UsageError } from '../errors.js';
@@ -94,8 +95,7 @@ async function runServe(args: ArgumentsCamelCase<ServeArgs>): Promise<void> {
 async function explainListenFailure(error: NodeJS.ErrnoException, address: ListenAddress, args: GlobalArgs): Promise<Error> {
   const where = formatAddress(address.host, address.port);
   if (error.code === 'EADDRINUSE') {
-    const holders = await withBackend(args, (backend) => listenersOn(backend, address.port)).catch(() => []);
-    const who = holders.length > 0 ? holders.join(', ') : 'a process porttop cannot see (run as root to name it)';
+    const who = await withBackend(args, (backend) => listenersOn(backend, address.port)).catch(() => HIDDEN_LISTENER);
     return new UsageError(`cannot listen on ${where}: port ${address.port} is in use by ${who}; choose another --listen`);
   }
   if (error.code === 'EACCES') return new NotPermittedError(`cannot listen on ${where}: ports below 1024 need root (or CAP_NET_BIND_SERVICE); choose a higher --listen port`);
@@ -103,7 +103,10 @@ async function explainListenFailure(error: NodeJS.ErrnoException, address: Liste
   return new UsageError(`cannot listen on ${where}: ${error.code ?? error.message}`);
 }
 
-async function listenersOn(backend: Backend, port: number): Promise<string[]> {
+const HIDDEN_LISTENER = 'a process porttop cannot see (run as root to name it)';
+
+/** Who listens on the port, in words: every holder, else (as who and kill decide) hidden or outside porttop's reach. */
+async function listenersOn(backend: Backend, port: number): Promise<string> {
   const snapshot = await backend.snapshot({ localPorts: new Set([port]) });
   const names = new Set<string>();
   for (const endpoint of snapshot.endpoints) {
@@ -111,7 +114,8 @@ async function listenersOn(backend: Backend, port: number): Promise<string[]> {
     // every holder of the listening socket (a forked server shares it)
     for (const pid of endpoint.holders) names.add(`PID ${pid} (${escapeControl(snapshot.processes.get(pid)?.name ?? '?')})`);
   }
-  return [...names];
+  if (names.size > 0) return [...names].join(', ');
+  return (snapshot.hiddenOwners ?? 0) > 0 ? HIDDEN_LISTENER : OUTSIDE_HOLDER[backend.platform];
 }
 
 /** Resolves on the first SIGINT or SIGTERM; serve then stops cleanly and exits 0. */

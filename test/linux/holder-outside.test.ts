@@ -1,6 +1,6 @@
 // A socket whose holder lives outside porttop's PID namespace (here: porttop runs under
 // `unshare --pid --mount-proc`, the listener outside it, both in one network namespace). Even root
-// reads no process holding it, so who, why and kill say where the holder is, not "run as root" nor
+// reads no process holding it, so who, why, kill and serve say where the holder is, not "run as root" nor
 // "TIME_WAIT, nothing to stop".
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -47,6 +47,14 @@ describe('a holder outside porttop\'s PID namespace, seen as root', { skip: !can
     assert.match(kill.stdout, new RegExp(`^port ${holder.data.port}: held by no process porttop can read \\(it read them all\\): its holder runs in another PID namespace \\(a container\\), or the kernel keeps it: nothing porttop can stop`));
     assert.doesNotMatch(kill.stdout + kill.stderr, /TIME_WAIT|run porttop as root/);
     assert.equal(holder.child.exitCode, null, 'the holder is untouched');
+  });
+
+  it('serve on that port: exit 2, one line saying the port is held from outside, not "run as root"', () => {
+    const serve = binInOwnPidNamespace(['serve', '--listen', `127.0.0.1:${holder.data.port}`]);
+    assert.equal(serve.code, 2, serve.stderr);
+    assert.equal(serve.stderr.trimEnd().split('\n').length, 1, serve.stderr);
+    assert.match(serve.stderr, new RegExp(`port ${holder.data.port} is in use by no process porttop can read \\(it read them all\\): its holder runs in another PID namespace`));
+    assert.doesNotMatch(serve.stderr, /run as root/);
   });
 
   it('the control: outside the namespace porttop names the listener\'s PID', () => {
