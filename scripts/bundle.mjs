@@ -36,7 +36,7 @@ function liveViewOutside(depth) {
  * ../../scripts/ps1/, src/serve/collectThread.ts finds ../serve/worker.js).
  */
 function moduleUrlBanner(depth) {
-  const file = depth === 1 ? '__filename' : `require("node:path").join(__dirname, "${'../'.repeat(depth - 1)}", "bundle.cjs")`;
+  const file = `require("node:path").join(__dirname, "${'../'.repeat(depth - 1)}", "bundle.cjs")`;
   return { js: `const __porttopBundleUrl = require("node:url").pathToFileURL(${file}).href;` };
 }
 

@@ -75,7 +75,7 @@ function setBoth(into: Record<string, unknown>, name: string, value: unknown): v
 }
 
 /** Runs a table-defined command when its arguments are plain; false when yargs must parse them. */
-export async function runFastPath(table: CommandTable<never>, args: readonly string[], runtime: Runtime): Promise<boolean> {
+async function runFastPath(table: CommandTable<never>, args: readonly string[], runtime: Runtime): Promise<boolean> {
   const parsed = parsePlainArgs(table, args);
   if (!parsed) return false;
   await table.handler({ ...parsed, runtime, rawArgs: args } as unknown as ArgumentsCamelCase<never>);

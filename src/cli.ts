@@ -1,6 +1,6 @@
 // The command line: composes every command module, turns typed errors into exit codes.
 import type { Argv, CommandModule } from 'yargs';
-import { reportError, runFastPath } from './cli-fast-path.js';
+import { reportError, runPlainCall } from './cli-fast-path.js';
 import { completionCommand } from './commands/completion.js';
 import { addGlobalOptions, type GlobalArgs } from './commands/common.js';
 import { isTableCommand } from './commands/define.js';
@@ -74,7 +74,10 @@ export interface MainOptions {
 /** Runs porttop with these arguments and returns the exit code; never calls process.exit. */
 export async function main(args: readonly string[], runtime: Runtime = processRuntime(), options: MainOptions = {}): Promise<number> {
   try {
-    if (options.fastPath !== false && (await runWithoutYargs(args, runtime))) return runtime.exitCode;
+    if (options.fastPath !== false) {
+      const code = await runWithoutYargs(args, runtime);
+      if (code !== null) return code;
+    }
     await (await buildParser()).parseAsync([...args], { runtime, rawArgs: args } satisfies Partial<GlobalArgs>);
   } catch (error) {
     return reportError(error, runtime);
@@ -82,9 +85,10 @@ export async function main(args: readonly string[], runtime: Runtime = processRu
   return runtime.exitCode;
 }
 
-async function runWithoutYargs(args: readonly string[], runtime: Runtime): Promise<boolean> {
+/** A plain call of a table-defined command, as the bin's per-command bundles run it; null: yargs parses. */
+async function runWithoutYargs(args: readonly string[], runtime: Runtime): Promise<number | null> {
   const load = Object.hasOwn(COMMANDS, args[0] ?? '') ? COMMANDS[args[0]!] : undefined;
-  if (!load) return false;
+  if (!load) return null;
   const command = await load();
-  return isTableCommand(command) && runFastPath(command.table, args, runtime);
+  return isTableCommand(command) ? runPlainCall(command, args, runtime) : null;
 }

@@ -2,7 +2,7 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import { killWith, type KillReport } from '../api/kill.js';
 import type { FamilyPlan } from '../core/family.js';
-import { OUTSIDE_HOLDER } from '../core/explain.js';
+import { OUTSIDE_HOLDER, runAs } from '../core/explain.js';
 import { describePortOutcome, type KillPlan, type PortFinding, type PortOutcome } from '../core/killplan.js';
 import type { KillOptions } from '../core/model.js';
 import { safeText } from '../core/terminal.js';
@@ -125,7 +125,6 @@ function findingLines(findings: readonly PortFinding[], platform: 'linux' | 'win
   return lines;
 }
 
-const runAs = (platform: 'linux' | 'windows') => (platform === 'windows' ? 'Administrator' : 'root (sudo)');
 
 /** A port before the stop, for ports with nothing to stop (or --dry-run). */
 function describeFinding(found: PortFinding, platform: 'linux' | 'windows'): string {

@@ -2,7 +2,7 @@
 // serves /metrics, /healthz and / until SIGINT or SIGTERM. The work is in src/serve/.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Backend } from '../backend.js';
-import { OUTSIDE_HOLDER } from '../core/explain.js';
+import { OUTSIDE_HOLDER, ownersHidden } from '../core/explain.js';
 import { escapeControl } from '../core/terminal.js';
 import { parsePositiveInteger, parseSeconds } from '../core/validate.js';
 import { BackendError, NotPermittedError, UsageError } from '../errors.js';
@@ -115,7 +115,7 @@ async function listenersOn(backend: Backend, port: number): Promise<string> {
     for (const pid of endpoint.holders) names.add(`PID ${pid} (${escapeControl(snapshot.processes.get(pid)?.name ?? '?')})`);
   }
   if (names.size > 0) return [...names].join(', ');
-  return (snapshot.hiddenOwners ?? 0) > 0 ? HIDDEN_LISTENER : OUTSIDE_HOLDER[backend.platform];
+  return ownersHidden(snapshot) ? HIDDEN_LISTENER : OUTSIDE_HOLDER[backend.platform];
 }
 
 /** Resolves on the first SIGINT or SIGTERM; serve then stops cleanly and exits 0. */

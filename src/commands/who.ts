@@ -1,7 +1,7 @@
 // porttop who <port|from-to>...: which process uses or blocks each port.
 import type { ArgumentsCamelCase } from 'yargs';
 import type { Backend } from '../backend.js';
-import { explainUnowned } from '../core/explain.js';
+import { explainUnowned, ownersHidden } from '../core/explain.js';
 import type { Endpoint, ExcludedRange, ProcessInfo, Snapshot } from '../core/model.js';
 import { classifyOwner } from '../core/owner.js';
 import { safeText } from '../core/terminal.js';
@@ -69,7 +69,7 @@ function printWho(runtime: Runtime, spans: readonly PortSpan[], snapshot: Snapsh
     ]);
     const table = indent(formatTable(['PROTO', 'LOCAL', 'REMOTE', 'STATE'], rows));
     if (group.holders.length === 0) {
-      const reasons = [...new Set(group.endpoints.map((endpoint) => `${endpoint.state ?? 'UDP'}: ${explainUnowned(endpoint, platform, (snapshot.hiddenOwners ?? 0) > 0)}`))];
+      const reasons = [...new Set(group.endpoints.map((endpoint) => `${endpoint.state ?? 'UDP'}: ${explainUnowned(endpoint, platform, ownersHidden(snapshot))}`))];
       blocks.push(`no owning process\n${table}${reasons.map((reason) => `  ${reason}\n`).join('')}`);
       continue;
     }

@@ -1,8 +1,21 @@
 // Words for endpoints nobody owns, so `who` never just says "nothing" when the kernel holds a port.
-import type { Endpoint, Platform } from './model.js';
+import type { Endpoint, Platform, Snapshot } from './model.js';
 
 /** Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN); Windows 240 s by default (TcpTimedWaitDelay). */
 export const TIME_WAIT_SECONDS = { linux: 60, windows: 240 } as const;
+
+/** Who sees every process's sockets, as the advice names it: "run porttop as root (sudo)". */
+export function runAs(platform: Platform): string {
+  return platform === 'windows' ? 'Administrator' : 'root (sudo)';
+}
+
+/**
+ * Some processes could not be read, so a socket without a holder may be theirs ("run as root");
+ * otherwise such a socket is held from outside what porttop can read (OUTSIDE_HOLDER).
+ */
+export function ownersHidden(snapshot: Pick<Snapshot, 'hiddenOwners'>): boolean {
+  return (snapshot.hiddenOwners ?? 0) > 0;
+}
 
 /** Who holds a port when no process porttop read holds it, though it read them all ("held by ..."). */
 export const OUTSIDE_HOLDER = {

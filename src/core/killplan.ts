@@ -1,5 +1,6 @@
 // The kill plan, pure: which processes `kill` (and the live view's kill dialog) would stop for the asked
 // ports, which of them are refused and why, and, after the signals, whether each port is really free.
+import { ownersHidden, runAs } from './explain.js';
 import type { Endpoint, ProcessInfo, Snapshot } from './model.js';
 import { protectionReason, type ProtectionContext } from './protect.js';
 import { endpointsOnPorts, holdsPort } from './select.js';
@@ -70,7 +71,7 @@ export function reportedPorts(spans: readonly PortSpan[], endpoints: readonly En
 
 export function planKill(snapshot: Snapshot, spans: readonly PortSpan[], options: PlanOptions): KillPlan {
   const onPorts = endpointsOnPorts(snapshot.endpoints, spans);
-  const hiddenPossible = (snapshot.hiddenOwners ?? 0) > 0;
+  const hiddenPossible = ownersHidden(snapshot);
   const ports: PortFinding[] = [];
   const portsOf = new Map<number, Set<number>>();
   const named = new Set(spans.filter((span) => span.from === span.to).map((span) => span.from));
@@ -161,7 +162,7 @@ export interface PortOutcome {
  */
 export function portOutcomes(plan: KillPlan, after: Snapshot, spans: readonly PortSpan[], allStates: boolean, stopped: ReadonlySet<number>): PortOutcome[] {
   const onPorts = endpointsOnPorts(after.endpoints, spans);
-  const hiddenPossible = (after.hiddenOwners ?? 0) > 0;
+  const hiddenPossible = ownersHidden(after);
   const before = new Map(plan.candidates.map((candidate) => [candidate.pid, candidate]));
   const outcomes: PortOutcome[] = [];
   for (const finding of plan.ports) {
@@ -217,7 +218,7 @@ function restarter(pid: number, after: Snapshot, before: ReadonlyMap<number, Kil
 export function describePortOutcome(outcome: PortOutcome, platform: 'linux' | 'windows'): string {
   const timeWait = outcome.timeWait > 0 ? ` (${outcome.timeWait} TIME_WAIT socket${outcome.timeWait === 1 ? '' : 's'} left: they hold no listener and go by themselves)` : '';
   if (outcome.status === 'free') return `port ${outcome.port} is free${timeWait}`;
-  if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user: run porttop as ${platform === 'windows' ? 'Administrator' : 'root (sudo)'}`;
+  if (outcome.status === 'hidden') return `port ${outcome.port} is still held by a process hidden from this user: run porttop as ${runAs(platform)}`;
   const holders = outcome.holders.map((holder) => {
     const restarted = holder.restartedBy ? ` (restarted by PID ${holder.restartedBy.pid} ${holder.restartedBy.name}: stop that, or use --tree)` : '';
     return `PID ${holder.pid} ${holder.processName}${restarted}`;

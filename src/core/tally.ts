@@ -144,7 +144,7 @@ export class RangeTally {
   readonly ports = new PortSet();
   readonly byState: Record<string, number> = {};
   /**
-   * destination id * 65536 + local port, one entry per socket toward a destination; sorted and made
+   * destination rangeOrder * 65536 + local port, one entry per socket toward a destination; sorted and made
    * distinct when first asked (pushing a number per socket costs far less than a Set of them)
    */
   private readonly toward = new NumberList();
